@@ -1,0 +1,187 @@
+"""The working-day calendar: which days and hours a scenario allows, and which it discourages.
+
+Holidays come from the ``holidays`` package (Sweden: ``language="sv"``); blocking categories,
+half days, breaks and avoid periods come from the scenario's ``calendar`` section. Dates and
+times of day live here; the solver only sees the day numbers and minutes it derives from this.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from functools import cached_property
+
+import holidays
+
+from cadence.scenario import WEEKDAYS, CalendarRules, Days, Finding, Period, parse_month_day
+
+_HALF_DAY = re.compile(r"från kl\.? ?(\d{1,2})[.:](\d{2})")
+
+
+@dataclass(frozen=True)
+class DayNote:
+    """Why a day is special: a blocking holiday, a half day, a break or a discouraged day."""
+
+    day: date
+    kind: str  # "holiday", "half_day", "blackout", "avoid"
+    name: str
+    weight: int = 0
+    cutoff: time | None = None
+
+
+def rules_problems(rules: CalendarRules) -> Iterator[Finding]:
+    """Checks that need the ``holidays`` package: a known country and known categories."""
+    try:
+        cls = holidays.country_holidays(rules.country, subdiv=rules.subdivision, years=[])
+    except NotImplementedError:
+        yield ("country",), f"the holidays package has no country '{rules.country}'"
+        return
+    except Exception as err:  # an unknown subdivision raises NotImplementedError or similar
+        yield ("subdivision",), str(err)
+        return
+    supported = set(cls.supported_categories)
+    for key in ("holiday_categories", "half_day_categories"):
+        for i, category in enumerate(getattr(rules, key)):
+            if category not in supported:
+                yield (key, i), (
+                    f"unknown holiday category '{category}' (known: {', '.join(sorted(supported))})"
+                )
+
+
+def days_between(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+class WorkCalendar:
+    """Working days, half days, breaks and avoid periods of one scenario's period."""
+
+    def __init__(self, rules: CalendarRules, period: Period):
+        self.rules = rules
+        self.period = period
+        years = list(period.years())
+        kwargs = {"subdiv": rules.subdivision, "years": years}
+        probe = holidays.country_holidays(rules.country, **kwargs)
+        if "sv" in probe.supported_languages:
+            kwargs["language"] = "sv"
+        self._by_category: dict[str, dict[date, str]] = {}
+        for category in probe.supported_categories:
+            table = holidays.country_holidays(rules.country, categories=(category,), **kwargs)
+            self._by_category[category] = dict(table.items())
+
+        self.holidays: dict[date, str] = {}
+        for category in rules.holiday_categories:
+            for day, name in self._by_category.get(category, {}).items():
+                self.holidays.setdefault(day, name)
+        self.half_days: dict[date, tuple[time, str]] = {}
+        for category in rules.half_day_categories:
+            for day, name in self._by_category.get(category, {}).items():
+                m = _HALF_DAY.search(name)
+                if m and day not in self.holidays:
+                    self.half_days.setdefault(day, (time(int(m.group(1)), int(m.group(2))), name))
+        self.blackout: dict[date, str] = {}
+        for blackout in rules.blackouts:
+            for day in self.expand(blackout):
+                self.blackout.setdefault(day, blackout.name)
+        self.avoid: dict[date, list[tuple[str, int]]] = {}
+        for avoid in rules.avoid:
+            for day in self.expand(avoid):
+                self.avoid.setdefault(day, []).append((avoid.name, avoid.weight))
+
+    # -- days -------------------------------------------------------------------------------
+
+    @cached_property
+    def all_days(self) -> tuple[date, ...]:
+        return tuple(days_between(self.period.start, self.period.end))
+
+    def holiday_names(self, day: date) -> list[str]:
+        """Every holiday name of ``day`` in any category (for the ``holidays`` form of Days)."""
+        return [table[day] for table in self._by_category.values() if day in table]
+
+    def is_working_day(self, day: date) -> bool:
+        """A weekday that is neither a blocking holiday nor in a break."""
+        return day.weekday() < 5 and day not in self.holidays and day not in self.blackout
+
+    def blocked_reason(self, day: date) -> str | None:
+        """Why no meeting can be held on ``day``, in Swedish, or None for a working day."""
+        if day in self.holidays:
+            return self.holidays[day]
+        if day in self.blackout:
+            return self.blackout[day]
+        if day.weekday() >= 5:
+            return "helg (" + ("lördag" if day.weekday() == 5 else "söndag") + ")"
+        return None
+
+    def half_day_cutoff(self, day: date) -> time | None:
+        """The time a half day starts, if the scenario lets half days block afternoons."""
+        if not self.rules.half_days_block_afternoon or day not in self.half_days:
+            return None
+        return self.half_days[day][0]
+
+    def fits(self, day: date, start: time, end: time) -> bool:
+        """Whether a meeting from ``start`` to ``end`` may be held on ``day``."""
+        if not self.is_working_day(day):
+            return False
+        cutoff = self.half_day_cutoff(day)
+        return cutoff is None or end <= cutoff
+
+    def avoid_weight(self, day: date) -> int:
+        return sum(weight for _, weight in self.avoid.get(day, ()))
+
+    def working_days(self) -> list[date]:
+        return [d for d in self.all_days if self.is_working_day(d)]
+
+    # -- day sets -----------------------------------------------------------------------------
+
+    def expand(self, days: Days) -> frozenset[date]:
+        """The days of the period that ``days`` names."""
+        return frozenset(d for d in self.all_days if self.contains(days, d))
+
+    def contains(self, days: Days, day: date) -> bool:
+        if days.dates:
+            return day in days.dates
+        if days.weeks:
+            iso = day.isocalendar()
+            return iso.week in days.weeks and (days.year is None or iso.year == days.year)
+        if days.every_year_from and days.every_year_to:
+            low = parse_month_day(days.every_year_from)
+            high = parse_month_day(days.every_year_to)
+            if low is None or high is None:
+                return False
+            here = (day.month, day.day)
+            return low <= here <= high if low <= high else here >= low or here <= high
+        if days.holidays:
+            names = [n.casefold() for n in self.holiday_names(day)]
+            return any(n.startswith(h.casefold()) for h in days.holidays for n in names)
+        in_range = (days.start is None or day >= days.start) and (days.end is None or day <= days.end)
+        if days.weekdays:
+            return in_range and WEEKDAYS[day.weekday()] in days.weekdays
+        return days.start is not None and days.end is not None and in_range
+
+    # -- the coordinator's list ---------------------------------------------------------------
+
+    def notes(self) -> list[DayNote]:
+        """Every blocked or discouraged day of the period, in date order.
+
+        Holidays are listed even on weekends (they are on the official list); breaks and avoid
+        periods only on weekdays, where they change something.
+        """
+        notes: list[DayNote] = []
+        for day in self.all_days:
+            if day in self.holidays:
+                notes.append(DayNote(day, "holiday", self.holidays[day]))
+            if day.weekday() >= 5:
+                continue
+            if day in self.half_days:
+                cutoff, name = self.half_days[day]
+                notes.append(DayNote(day, "half_day", name, cutoff=cutoff))
+            if day in self.blackout and day not in self.holidays:
+                notes.append(DayNote(day, "blackout", self.blackout[day]))
+            for name, weight in self.avoid.get(day, ()):
+                if self.is_working_day(day):
+                    notes.append(DayNote(day, "avoid", name, weight=weight))
+        return notes

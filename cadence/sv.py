@@ -1,0 +1,24 @@
+"""Swedish words for dates, used wherever the coordinator or a calendar reads them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def weekday(day: date) -> str:
+    return WEEKDAYS[day.weekday()]
+
+
+def day_month(day: date) -> str:
+    """``17 april``: how Swedish texts name a day in the current year."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
+def iso_week(day: date) -> int:
+    return day.isocalendar().week
