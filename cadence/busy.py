@@ -60,7 +60,9 @@ def busy_times(
             low = start.time() if day == start.date() else time(0, 0)
             high = end.time() if day == end.date() else _END_OF_DAY
             if low < high:
-                found.append(Unavailability(dates=(day,), from_time=low, to_time=high, reason=reason))
+                found.append(
+                    Unavailability(dates=(day,), from_time=low, to_time=high, reason=reason)
+                )
             day += timedelta(days=1)
     return tuple(sorted(found, key=lambda u: (u.dates or (u.start,), u.from_time or time(0))))
 

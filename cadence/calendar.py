@@ -157,7 +157,8 @@ class WorkCalendar:
         if days.holidays:
             names = [n.casefold() for n in self.holiday_names(day)]
             return any(n.startswith(h.casefold()) for h in days.holidays for n in names)
-        in_range = (days.start is None or day >= days.start) and (days.end is None or day <= days.end)
+        after_start = days.start is None or day >= days.start
+        in_range = after_start and (days.end is None or day <= days.end)
         if days.weekdays:
             return in_range and WEEKDAYS[day.weekday()] in days.weekdays
         return days.start is not None and days.end is not None and in_range

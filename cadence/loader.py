@@ -60,7 +60,8 @@ def loads(text: str, source: FilePath) -> Loaded:
         message = f"YAML syntax error: {err.problem or err.context}"
         raise ScenarioError([Problem(name, line, "", message)]) from None
     if not isinstance(tree, dict):
-        raise ScenarioError([Problem(name, 1, "", "a scenario is a mapping of keys (name, period, …)")])
+        message = "a scenario is a mapping of keys (name, period, groups, …)"
+        raise ScenarioError([Problem(name, 1, "", message)])
 
     locate = _Locator(name, tree)
     try:
@@ -138,20 +139,18 @@ class _Locator:
         for error in errors:
             loc = tuple(error["loc"])
             kind = error["type"]
-            found, _, node = self._walk(loc)
             if kind in _STRUCTURAL:
-                key = loc[len(found)] if len(found) < len(loc) else loc[-1]
-                parent = tuple(found)
+                key = loc[-1]
                 if kind == "missing":
-                    message = f"missing required key '{key}'"
+                    found, _, _ = self._walk(loc[:-1])
+                    merged.setdefault(tuple(found), []).append(f"missing required key '{key}'")
                 else:
-                    message = f"unknown key '{key}'" + _suggest(str(key), node, loc, found)
-                    parent = (*parent, key)
-                merged.setdefault(parent, []).append(message)
+                    hint = _suggest(str(key), loc[:-1])
+                    merged.setdefault(loc, []).append(f"unknown key '{key}'{hint}")
                 continue
-            given = error.get("input")
-            detail = error["msg"][0].lower() + error["msg"][1:]
-            merged.setdefault(tuple(found), []).append(f"{detail} (got {_show(given)})")
+            found, _, _ = self._walk(loc)
+            text = f"{_expected(kind, error['msg'])} (got {_show(error.get('input'))})"
+            merged.setdefault(tuple(found), []).append(text)
         problems = []
         for path, messages in merged.items():
             unique = list(dict.fromkeys(messages))
@@ -160,9 +159,21 @@ class _Locator:
         return problems
 
 
-def _suggest(key: str, node: Any, loc: Sequence[str | int], found: Sequence[str | int]) -> str:
+def _expected(kind: str, message: str) -> str:
+    """Pydantic's message, in words about the file rather than Python types."""
+    if kind.startswith("date"):
+        return "expected a date like 2026-04-17"
+    if kind.startswith("time"):
+        return 'expected a time like "09:00"'
+    if kind == "dataclass_type":
+        return "expected a mapping of keys"
+    message = message.removeprefix("Value error, ")
+    return message[0].lower() + message[1:]
+
+
+def _suggest(key: str, parent: Sequence[str | int]) -> str:
     """A 'did you mean' for a misspelt key, from the keys the same mapping allows."""
-    allowed = _allowed_keys(loc[: len(found)])
+    allowed = _allowed_keys(parent)
     close = difflib.get_close_matches(key, allowed, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

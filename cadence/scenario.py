@@ -11,6 +11,7 @@ descriptions from them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import zoneinfo
@@ -124,7 +125,10 @@ class Days:
     def problems(self) -> Iterator[Finding]:
         forms = self.forms()
         if not forms:
-            yield (), "gives no days: use dates, start/end, weeks, every_year_from/to, holidays or weekdays"
+            yield (), (
+                "gives no days: use dates, start/end, weeks, every_year_from/to, holidays "
+                "or weekdays"
+            )
         elif len(forms) > 1:
             yield (), f"mixes forms ({', '.join(forms)}): use one per entry"
         if (self.start is None) != (self.end is None) and not self.weekdays:
@@ -186,7 +190,9 @@ class Unavailability(Days):
 
     def problems(self) -> Iterator[Finding]:
         if self.from_time and self.to_time and self.from_time >= self.to_time:
-            yield ("to_time",), f"ends ({self.to_time:%H:%M}) before it starts ({self.from_time:%H:%M})"
+            yield ("to_time",), (
+                f"ends ({self.to_time:%H:%M}) before it starts ({self.from_time:%H:%M})"
+            )
         yield from super().problems()
 
 
@@ -300,6 +306,8 @@ def _count_from_int(value: Any) -> Any:
     """Let ``meetings: 6`` stand for ``meetings: {min: 6, max: 6}``."""
     if isinstance(value, int) and not isinstance(value, bool):
         return {"min": value, "max": value}
+    if not isinstance(value, dict):
+        raise ValueError("expected a number of meetings or {min: …, max: …}")
     return value
 
 
@@ -375,7 +383,7 @@ class Group:
     name: str
     """Full Swedish name, e.g. "Arbetsgrupp västra äldre"."""
     kind: str
-    """Kind of body in the structure, e.g. nämnd, styrgrupp, beredningsgrupp, arbetsgrupp, nätverk."""
+    """Kind of body, e.g. nämnd, styrgrupp, beredningsgrupp, arbetsgrupp, nätverk."""
     meetings: Annotated[Count, BeforeValidator(_count_from_int, json_schema_input_type=int | Count)]
     """Meetings per calendar year: a number or {min, max}."""
     chairs: tuple[ChairTerm, ...] = ()
@@ -420,7 +428,9 @@ class Group:
             yield ("weekdays",), "needs at least one weekday"
         for i, start in enumerate(self.start_times):
             if (start.hour * 60 + start.minute + self.duration_minutes) > 24 * 60:
-                yield ("start_times", i), f"a meeting starting {start:%H:%M} would end after midnight"
+                yield ("start_times", i), (
+                    f"a meeting starting {start:%H:%M} would end after midnight"
+                )
         yield from _each("chairs", self.chairs)
         yield from _each("feeds", self.feeds)
         for i, count in Counter(f.date for f in self.fixed).items():
@@ -451,7 +461,9 @@ class ItemLink:
         if self.min_days < 0:
             yield ("min_days",), f"cannot be negative ({self.min_days})"
         if self.min_days > self.max_days:
-            yield ("min_days",), f"min_days ({self.min_days}) is larger than max_days ({self.max_days})"
+            yield ("min_days",), (
+                f"min_days ({self.min_days}) is larger than max_days ({self.max_days})"
+            )
 
 
 @frozen
@@ -680,7 +692,7 @@ class Scenario:
         people = {p.id: p for p in self.people}
         for gi, group in enumerate(self.groups):
             terms = sorted(enumerate(group.chairs), key=lambda t: t[1].start)
-            for (_, prev), (ci, term) in zip(terms, terms[1:], strict=False):
+            for (_, prev), (ci, term) in itertools.pairwise(terms):
                 if prev.end >= term.start:
                     yield ("groups", gi, "chairs", ci, "start"), (
                         f"{group.id}: chair terms overlap ({prev.end} ≥ {term.start})"
@@ -698,18 +710,18 @@ class Scenario:
                         f"{group.id}: a chair serves at most {years} years at a time "
                         f"({term.start}–{term.end})"
                     )
-            for (_, prev), (ci, term) in zip(terms, terms[1:], strict=False):
+            for (_, prev), (ci, term) in itertools.pairwise(terms):
                 if prev.person == term.person and _longer_than(prev.start, term.end, years):
                     yield ("groups", gi, "chairs", ci, "person"), (
                         f"{group.id}: the same chair for more than {years} years in a row"
                     )
                 sides = [_side(people, orgs, t.person) for t in (prev, term)]
-                if rules.alternate and None not in sides and sides[0] == sides[1]:
-                    if prev.person != term.person:
-                        yield ("groups", gi, "chairs", ci, "person"), (
-                            f"{group.id}: the chair should alternate between the region and the "
-                            f"kommuner (two {sides[0]} chairs in a row)"
-                        )
+                same_side = None not in sides and sides[0] == sides[1]
+                if rules.alternate and same_side and prev.person != term.person:
+                    yield ("groups", gi, "chairs", ci, "person"), (
+                        f"{group.id}: the chair should alternate between the region and the "
+                        f"kommuner (two {sides[0]} chairs in a row)"
+                    )
 
 
 def _side(people: dict[str, Person], orgs: dict[str, Organisation], person_id: str) -> str | None:

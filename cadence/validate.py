@@ -27,7 +27,7 @@ def open_days(cal: WorkCalendar, group: Group, first: date, last: date) -> list[
 
 
 def max_meetings(days: list[date], min_gap: int) -> int:
-    """How many meetings fit on ``days`` with at least ``min_gap`` days between (greedy is optimal)."""
+    """How many meetings fit on ``days`` at least ``min_gap`` days apart (greedy is optimal)."""
     count, last = 0, None
     for day in days:
         if last is None or (day - last).days >= min_gap:
@@ -78,5 +78,6 @@ def calendar_problems(scenario: Scenario) -> Iterator[Finding]:
                 )
     for ii, item in enumerate(scenario.items):
         low, high = item.window_from, item.window_to
-        if (isinstance(low, date) and low > period.end) or (isinstance(high, date) and high < period.start):
+        too_late = isinstance(low, date) and low > period.end
+        if too_late or (isinstance(high, date) and high < period.start):
             yield ("items", ii), f"the window {low}–{high} is outside the period"
