@@ -1,8 +1,9 @@
 """Busy times from a person's exported calendar (.ics from Outlook or Google), as unavailability.
 
-Opaque events make the person unavailable; transparent ("free"), tentative-free and cancelled
-events do not. Recurring events are expanded over the planning period. Event titles are not
-copied into the plan: a busy calendar is private, so the reason names only the file.
+Events make the person unavailable unless they are transparent, cancelled, or marked free by
+Outlook (X-MICROSOFT-CDO-BUSYSTATUS:FREE); tentative events count as busy. Recurring events are
+expanded over the planning period. Event titles are not copied into the plan: a busy calendar is
+private, so the reason names only the file.
 """
 
 from __future__ import annotations

@@ -15,7 +15,15 @@ from functools import cached_property
 
 import holidays
 
-from cadence.scenario import WEEKDAYS, CalendarRules, Days, Finding, Period, parse_month_day
+from cadence.scenario import (
+    WEEKDAYS,
+    CalendarRules,
+    Days,
+    Finding,
+    Period,
+    Person,
+    parse_month_day,
+)
 
 _HALF_DAY = re.compile(r"från kl\.? ?(\d{1,2})[.:](\d{2})")
 
@@ -34,12 +42,15 @@ class DayNote:
 def rules_problems(rules: CalendarRules) -> Iterator[Finding]:
     """Checks that need the ``holidays`` package: a known country and known categories."""
     try:
-        cls = holidays.country_holidays(rules.country, subdiv=rules.subdivision, years=[])
+        cls = holidays.country_holidays(rules.country, years=[])
     except NotImplementedError:
         yield ("country",), f"the holidays package has no country '{rules.country}'"
         return
-    except Exception as err:  # an unknown subdivision raises NotImplementedError or similar
-        yield ("subdivision",), str(err)
+    if rules.subdivision is not None and rules.subdivision not in cls.subdivisions:
+        yield ("subdivision",), (
+            f"'{rules.country}' has no subdivision '{rules.subdivision}'"
+            + (f" (known: {', '.join(cls.subdivisions)})" if cls.subdivisions else "")
+        )
         return
     supported = set(cls.supported_categories)
     for key in ("holiday_categories", "half_day_categories"):
@@ -128,6 +139,17 @@ class WorkCalendar:
             return False
         cutoff = self.half_day_cutoff(day)
         return cutoff is None or end <= cutoff
+
+    def unavailable_reason(self, person: Person, day: date, start: time, end: time) -> str | None:
+        """Why ``person`` cannot attend from ``start`` to ``end`` on ``day``, or None."""
+        for entry in person.unavailable:
+            if not self.contains(entry, day):
+                continue
+            low = entry.from_time or time(0, 0)
+            high = entry.to_time or time(23, 59, 59)
+            if (entry.to_time is None and entry.from_time is None) or (low < end and start < high):
+                return entry.reason or "otillgänglig"
+        return None
 
     def avoid_weight(self, day: date) -> int:
         return sum(weight for _, weight in self.avoid.get(day, ()))

@@ -9,9 +9,11 @@ calendar. Warnings (the chair rules) come back beside the scenario.
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
+from datetime import date
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -59,6 +61,9 @@ def loads(text: str, source: FilePath) -> Loaded:
         line = mark.line + 1 if mark is not None else None
         message = f"YAML syntax error: {err.problem or err.context}"
         raise ScenarioError([Problem(name, line, "", message)]) from None
+    except ValueError:
+        # The YAML library reads 2026-02-30 as a date and fails without saying where.
+        raise ScenarioError(_impossible_dates(name, text)) from None
     if not isinstance(tree, dict):
         message = "a scenario is a mapping of keys (name, period, groups, …)"
         raise ScenarioError([Problem(name, 1, "", message)])
@@ -78,6 +83,19 @@ def loads(text: str, source: FilePath) -> Loaded:
     if findings:
         raise ScenarioError(locate.all(findings))
     return Loaded(scenario, source, tuple(locate.all(scenario.warnings())))
+
+
+def _impossible_dates(name: str, text: str) -> list[Problem]:
+    """Find the date-like scalars that are not real dates, with their lines."""
+    problems = []
+    pattern = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in pattern.finditer(line.split("#", 1)[0]):
+            try:
+                date(*(int(part) for part in match.groups()))
+            except ValueError:
+                problems.append(Problem(name, number, "", f"{match.group(0)} is not a date"))
+    return problems or [Problem(name, None, "", "a value could not be read")]
 
 
 def _with_busy_times(scenario: Scenario, folder: FilePath) -> tuple[Scenario, list[Finding]]:
@@ -135,28 +153,27 @@ class _Locator:
 
     def validation_errors(self, errors: Sequence[Any]) -> list[Problem]:
         """Pydantic's errors in the coordinator's words, one per key (union alternatives merged)."""
-        merged: dict[tuple[str | int, ...], list[str]] = {}
+        structural: list[Problem] = []
+        alternatives: dict[tuple[str | int, ...], list[str]] = {}
         for error in errors:
             loc = tuple(error["loc"])
             kind = error["type"]
-            if kind in _STRUCTURAL:
-                key = loc[-1]
-                if kind == "missing":
-                    found, _, _ = self._walk(loc[:-1])
-                    merged.setdefault(tuple(found), []).append(f"missing required key '{key}'")
-                else:
-                    hint = _suggest(str(key), loc[:-1])
-                    merged.setdefault(loc, []).append(f"unknown key '{key}'{hint}")
-                continue
-            found, _, _ = self._walk(loc)
-            text = f"{_expected(kind, error['msg'])} (got {_show(error.get('input'))})"
-            merged.setdefault(tuple(found), []).append(text)
-        problems = []
-        for path, messages in merged.items():
-            unique = list(dict.fromkeys(messages))
-            text = unique[0] if len(unique) == 1 else "; or ".join(unique)
-            problems.append(self.problem(path, text))
-        return problems
+            if kind == "missing":
+                found, _, _ = self._walk(loc[:-1])
+                structural.append(self.problem(tuple(found), f"missing required key '{loc[-1]}'"))
+            elif kind in _STRUCTURAL:
+                hint = _suggest(str(loc[-1]), loc[:-1])
+                structural.append(self.problem(loc, f"unknown key '{loc[-1]}'{hint}"))
+            else:
+                # A value that fits none of a union's types gives one error per type: merge them.
+                found, _, _ = self._walk(loc)
+                text = f"{_expected(kind, error['msg'])} (got {_show(error.get('input'))})"
+                alternatives.setdefault(tuple(found), []).append(text)
+        problems = structural + [
+            self.problem(path, "; or ".join(dict.fromkeys(messages)))
+            for path, messages in alternatives.items()
+        ]
+        return sorted(problems, key=lambda p: p.line or 0)
 
 
 def _expected(kind: str, message: str) -> str:
@@ -167,6 +184,8 @@ def _expected(kind: str, message: str) -> str:
         return 'expected a time like "09:00"'
     if kind == "dataclass_type":
         return "expected a mapping of keys"
+    if kind in ("tuple_type", "list_type"):
+        return "expected a list"
     message = message.removeprefix("Value error, ")
     return message[0].lower() + message[1:]
 

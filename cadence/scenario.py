@@ -36,6 +36,16 @@ _CONFIG = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
+def _clock(value: Any) -> Any:
+    """A time of day must be written "09:00"; YAML numbers would silently become seconds."""
+    if not isinstance(value, str | time):
+        raise ValueError('expected a time like "09:00"')
+    return value
+
+
+Clock = Annotated[time, BeforeValidator(_clock, json_schema_input_type=str)]
+
+
 def frozen(cls: type) -> type:
     """Make a scenario type: a frozen, keyword-only dataclass that rejects unknown keys."""
     return with_config(_CONFIG)(dataclass(frozen=True, kw_only=True)(cls))
@@ -132,7 +142,7 @@ class Days:
         elif len(forms) > 1:
             yield (), f"mixes forms ({', '.join(forms)}): use one per entry"
         if (self.start is None) != (self.end is None) and not self.weekdays:
-            yield ("end" if self.end is None else "start"), "a range needs both start and end"
+            yield ("end" if self.end is None else "start",), "a range needs both start and end"
         if self.start and self.end and self.start > self.end:
             yield ("end",), f"range ends ({self.end}) before it starts ({self.start})"
         if self.year is not None and not self.weeks:
@@ -183,15 +193,16 @@ class Unavailability(Days):
 
     reason: str = ""
     """Why, e.g. "Semester" or "Kommunstyrelsen"."""
-    from_time: time | None = None
+    from_time: Clock | None = None
     """Unavailable only from this time of day (default: all day)."""
-    to_time: time | None = None
+    to_time: Clock | None = None
     """Unavailable only until this time of day (default: all day)."""
 
     def problems(self) -> Iterator[Finding]:
         if self.from_time and self.to_time and self.from_time >= self.to_time:
             yield ("to_time",), (
-                f"ends ({self.to_time:%H:%M}) before it starts ({self.from_time:%H:%M})"
+                f"must be after from_time "
+                f"({self.to_time:%H:%M} is not after {self.from_time:%H:%M})"
             )
         yield from super().problems()
 
@@ -366,7 +377,7 @@ class FixedMeeting:
 
     date: dt.date
     """The day of the meeting."""
-    time: dt.time | None = None
+    time: Clock | None = None
     """Start time; default: the group's first allowed start time."""
     title: str | None = None
     """Title shown in calendars instead of the generated one."""
@@ -392,7 +403,7 @@ class Group:
     """Ids of the people who attend besides the chair."""
     duration_minutes: int = 120
     """Length of a meeting."""
-    start_times: tuple[time, ...] = (time(9, 0),)
+    start_times: tuple[Clock, ...] = (time(9, 0),)
     """Allowed start times, e.g. ["09:00", "13:00"]."""
     weekdays: tuple[Weekday, ...] = WORKDAYS
     """Allowed weekdays (mon..fri by default)."""
@@ -431,6 +442,15 @@ class Group:
                 yield ("start_times", i), (
                     f"a meeting starting {start:%H:%M} would end after midnight"
                 )
+        for i, fixed in enumerate(self.fixed):
+            start = fixed.time
+            if start and (start.hour * 60 + start.minute + self.duration_minutes) > 24 * 60:
+                yield ("fixed", i, "time"), (
+                    f"a meeting starting {start:%H:%M} would end after midnight"
+                )
+        for i, day in enumerate(self.weekdays):
+            if day not in WORKDAYS:
+                yield ("weekdays", i), f"meetings are held on working days (mon–fri), not '{day}'"
         yield from _each("chairs", self.chairs)
         yield from _each("feeds", self.feeds)
         for i, count in Counter(f.date for f in self.fixed).items():
@@ -490,7 +510,7 @@ class AgendaItem:
     window_to: date | str | None = None
     """Latest day: a date, or "MM-DD" within each year."""
     first_meeting: bool = False
-    """Must be on the group's first meeting of each year (e.g. årsberättelse)."""
+    """Must be on the group's first meeting of each occurrence (each year with every: year)."""
     before: ItemLink | None = None
     """Must be on a meeting some days before each meeting carrying another item."""
 
@@ -648,6 +668,7 @@ class Scenario:
                     continue
                 if feed.to == group.id:
                     yield (*path, "to"), "a group cannot prepare its own meetings"
+                    continue
                 downstream = groups[feed.to]
                 if feed.lead_days.min <= downstream.notice_days:
                     yield (*path, "lead_days", "min"), (
@@ -664,6 +685,16 @@ class Scenario:
                     yield ("items", ii, "kinds", ki), f"no group is of kind '{kind}'"
             if item.before is not None and item.before.item not in items:
                 yield ("items", ii, "before", "item"), f"unknown agenda item '{item.before.item}'"
+            elif item.before is not None and item.before.item != item.id:
+                target = next(i for i in self.items if i.id == item.before.item)
+                for group_id in target.groups:
+                    notice = groups[group_id].notice_days if group_id in groups else 0
+                    if item.before.min_days <= notice:
+                        yield ("items", ii, "before", "min_days"), (
+                            f"{item.before.min_days} days is not before {group_id}'s notice "
+                            f"({notice} days before its meetings): min_days must be at least "
+                            f"{notice + 1}"
+                        )
         yield from self._item_cycle_problems()
 
     def _cycle_problems(self) -> Iterator[Finding]:
@@ -750,6 +781,8 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
         for nxt in graph.get(node, []):
             if nxt not in graph:
                 continue
+            if nxt == node:
+                continue  # a self-loop has its own message
             if state.get(nxt) == 1:
                 return stack[stack.index(nxt):]
             if nxt not in state and (found := visit(nxt)):

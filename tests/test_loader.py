@@ -184,3 +184,85 @@ def test_busy_ics_missing_file(tmp_path: Path):
     (problem,) = caught.value.problems
     assert (problem.line, problem.path) == (16, "people[2].busy_ics")
     assert "cannot read" in problem.message
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MINIMAL = """\
+name: Minimal
+period: {start: 2026-01-01, end: 2026-12-31}
+organisations: [{id: RS, name: Region, kind: region}]
+people: [{id: p, name: P, organisation: RS}]
+groups:
+  - {id: A, name: Grupp A, kind: arbetsgrupp, meetings: 4}
+  - {id: B, name: Grupp B, kind: beredningsgrupp, meetings: 4}
+"""
+
+
+def located(path: Path) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        loader.load(path)
+    return [f"{p.line} {p.path}: {p.message}" for p in caught.value.problems]
+
+
+def test_impossible_date_is_an_error_not_a_traceback(tmp_path: Path):
+    """Regression: 2026-02-30 crashed the YAML library with a bare ValueError."""
+    path = write(tmp_path, MINIMAL.replace("end: 2026-12-31", "end: 2026-02-30"))
+    assert located(path) == ["2 : 2026-02-30 is not a date"]
+
+
+def test_number_is_not_a_time(tmp_path: Path):
+    """Regression: `start_times: [9]` was read as 00:00:09."""
+    path = write(tmp_path, MINIMAL.replace("meetings: 4}\n  - {id: B", "meetings: 4, start_times: [9]}\n  - {id: B"))
+    assert located(path) == ['6 groups[0].start_times[0]: expected a time like "09:00" (got 9)']
+
+
+def test_range_with_only_start(tmp_path: Path):
+    """Regression: a one-sided range was reported at the garbled path `e.n.d`."""
+    path = write(tmp_path, MINIMAL + "calendar:\n  blackouts: [{name: X, start: 2026-07-01}]\n")
+    assert located(path) == ["9 calendar.blackouts[0].end: a range needs both start and end"]
+
+
+def test_self_feed_reported_once(tmp_path: Path):
+    """Regression: a group feeding itself was reported as such and again as a cycle."""
+    text = MINIMAL.replace(
+        "meetings: 4}\n  - {id: B",
+        "meetings: 4, feeds: [{to: A, lead_days: {min: 8, max: 40}}]}\n  - {id: B",
+    )
+    assert located(write(tmp_path, text)) == [
+        "6 groups[0].feeds[0].to: a group cannot prepare its own meetings"
+    ]
+
+
+def test_unknown_subdivision(tmp_path: Path):
+    path = write(tmp_path, MINIMAL + "calendar: {subdivision: XX}\n")
+    (message,) = located(path)
+    assert message.startswith("8 calendar.subdivision: 'SE' has no subdivision 'XX'")
+
+
+def test_weekend_weekday_rejected(tmp_path: Path):
+    path = write(tmp_path, MINIMAL.replace("meetings: 4}\n  - {id: B", "meetings: 4, weekdays: [mon, sat]}\n  - {id: B"))
+    assert located(path) == ["6 groups[0].weekdays[1]: meetings are held on working days (mon–fri), not 'sat'"]
+
+
+def test_item_before_inside_notice(tmp_path: Path):
+    """An item prepared fewer days ahead than the target group's notice misses the kallelse."""
+    text = MINIMAL + (
+        "items:\n"
+        "  - {id: beslut, title: Beslut, groups: [B]}\n"
+        "  - {id: beredning, title: Beredning, groups: [A], before: {item: beslut, min_days: 5, max_days: 30}}\n"
+    )
+    assert located(write(tmp_path, text)) == [
+        "10 items[1].before.min_days: 5 days is not before B's notice (7 days before its meetings): "
+        "min_days must be at least 8"
+    ]
+
+
+def test_missing_keys_listed_separately(tmp_path: Path):
+    """Regression: two missing keys were joined with '; or ' as if they were alternatives."""
+    path = write(tmp_path, "period: {start: 2026-01-01, end: 2026-12-31}\n")
+    assert located(path) == ["1 : missing required key 'name'", "1 : missing required key 'groups'"]
