@@ -47,17 +47,24 @@ def rules_problems(rules: CalendarRules) -> Iterator[Finding]:
         yield ("country",), f"the holidays package has no country '{rules.country}'"
         return
     if rules.subdivision is not None and rules.subdivision not in cls.subdivisions:
-        yield ("subdivision",), (
-            f"'{rules.country}' has no subdivision '{rules.subdivision}'"
-            + (f" (known: {', '.join(cls.subdivisions)})" if cls.subdivisions else "")
+        yield (
+            ("subdivision",),
+            (
+                f"'{rules.country}' has no subdivision '{rules.subdivision}'"
+                + (f" (known: {', '.join(cls.subdivisions)})" if cls.subdivisions else "")
+            ),
         )
         return
     supported = set(cls.supported_categories)
     for key in ("holiday_categories", "half_day_categories"):
         for i, category in enumerate(getattr(rules, key)):
             if category not in supported:
-                yield (key, i), (
-                    f"unknown holiday category '{category}' (known: {', '.join(sorted(supported))})"
+                yield (
+                    (key, i),
+                    (
+                        f"unknown holiday category '{category}' "
+                        f"(known: {', '.join(sorted(supported))})"
+                    ),
                 )
 
 

@@ -6,7 +6,9 @@ plan with violations, 2 bad input.
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -99,7 +101,7 @@ def calendar(scenario: Path, year: int | None, as_csv: bool) -> None:
         if as_csv:
             click.echo(
                 f"{note.day},{sv.weekday(note.day)},{sv.iso_week(note.day)},{kind},"
-                f"\"{note.name}\",{note.weight or ''}"
+                f'"{note.name}",{note.weight or ""}'
             )
             continue
         extra = f" (vikt {note.weight})" if note.weight else ""
@@ -110,6 +112,93 @@ def calendar(scenario: Path, year: int | None, as_csv: bool) -> None:
     if not as_csv:
         working = [d for d in cal.working_days() if year is None or d.year == year]
         click.echo(f"{len(working)} working days.")
+
+
+def _write_atomically(folder: Path, files: dict[str, bytes]) -> None:
+    """Write every file next to its target first, then move them into place.
+
+    A run that fails before the moves leaves the previous output as it was.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    staged = []
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".cadence-") as tmp:
+        for name, content in files.items():
+            path = Path(tmp) / name
+            path.write_bytes(content)
+            staged.append((path, folder / name))
+        for source, target in staged:
+            os.replace(source, target)
+
+
+def _progress(elapsed: float, objective: float, bound: float) -> None:
+    if elapsed >= 1.0:
+        click.echo(f"  {elapsed:6.1f} s  best {objective:.0f}  bound {bound:.0f}", err=True)
+
+
+@main.command()
+@scenario_argument
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder.")
+@click.option(
+    "--time-limit",
+    type=float,
+    default=20.0,
+    show_default=True,
+    help="Solver budget in CP-SAT deterministic seconds (same budget, same plan on any machine).",
+)
+@click.option("--workers", type=int, default=8, show_default=True, help="CP-SAT workers.")
+@_domain_errors
+def plan(scenario: Path, out: Path | None, time_limit: float, workers: int) -> None:
+    """Place every meeting of the period and write the plan (plan.csv)."""
+    from cadence import solver
+    from cadence.export.table import plan_csv
+    from cadence.planning import make_plan
+
+    loaded = _load(scenario)
+    settings = solver.Settings(time_limit=time_limit, workers=workers)
+    outcome = make_plan(loaded.scenario, scenario.stem, settings, _progress)
+    result = outcome.result
+    if outcome.violations:  # the solver and the verifier disagree: never publish such a plan
+        for violation in outcome.violations:
+            click.echo(f"violation: {violation}", err=True)
+        raise CadenceError("the plan breaks the rules above; nothing was written")
+    folder = out or Path("exports") / scenario.stem
+    _write_atomically(folder, {"plan.csv": plan_csv(outcome.plan)})
+    gap = "" if result.status == "optimal" else f", bound {result.bound:.0f}"
+    click.echo(
+        f"{result.status}: objective {result.objective}{gap}, solved in "
+        f"{result.solve_seconds:.2f} s ({result.variables} variables, "
+        f"{result.constraints} constraints)"
+    )
+    values = ", ".join(f"{goal} {value}" for goal, value in result.goal_values.items())
+    click.echo(f"goals: {values}")
+    counts = ", ".join(f"{g} {len(ms)}" for g, ms in result.meetings.items())
+    click.echo(f"meetings: {counts}")
+    click.echo(f"wrote {folder / 'plan.csv'}")
+
+
+@main.command(name="check")
+@scenario_argument
+@click.option(
+    "--plan",
+    "plan_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="plan.csv, or an .xlsx edited by hand.",
+)
+@_domain_errors
+def check_plan(scenario: Path, plan_file: Path) -> None:
+    """Check a plan against every hard rule of the scenario, without the solver."""
+    from cadence.export.table import read_plan
+    from cadence.verify import check
+
+    loaded = _load(scenario)
+    violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario.name))
+    for violation in violations:
+        click.echo(str(violation))
+    if violations:
+        click.echo(f"{len(violations)} violation(s).", err=True)
+        sys.exit(1)
+    click.echo(f"{plan_file}: every rule holds.")
 
 
 @main.command()

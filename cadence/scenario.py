@@ -135,9 +135,12 @@ class Days:
     def problems(self) -> Iterator[Finding]:
         forms = self.forms()
         if not forms:
-            yield (), (
-                "gives no days: use dates, start/end, weeks, every_year_from/to, holidays "
-                "or weekdays"
+            yield (
+                (),
+                (
+                    "gives no days: use dates, start/end, weeks, every_year_from/to, holidays "
+                    "or weekdays"
+                ),
             )
         elif len(forms) > 1:
             yield (), f"mixes forms ({', '.join(forms)}): use one per entry"
@@ -200,9 +203,12 @@ class Unavailability(Days):
 
     def problems(self) -> Iterator[Finding]:
         if self.from_time and self.to_time and self.from_time >= self.to_time:
-            yield ("to_time",), (
-                f"must be after from_time "
-                f"({self.to_time:%H:%M} is not after {self.from_time:%H:%M})"
+            yield (
+                ("to_time",),
+                (
+                    f"must be after from_time "
+                    f"({self.to_time:%H:%M} is not after {self.from_time:%H:%M})"
+                ),
             )
         yield from super().problems()
 
@@ -407,6 +413,9 @@ class Group:
     """Allowed start times, e.g. ["09:00", "13:00"]."""
     weekdays: tuple[Weekday, ...] = WORKDAYS
     """Allowed weekdays (mon..fri by default)."""
+    usual_weekday: Weekday | None = None
+    """The weekday the group usually meets, for the rhythm goal (default: the allowed weekdays
+    dealt round the groups in file order, so groups that share people spread out)."""
     location: str = ""
     """Where the group meets, e.g. "Teams" or "Regionhuset, Nyköping"."""
     min_days_between: int = 1
@@ -430,23 +439,31 @@ class Group:
         if self.notice_days < 0:
             yield ("notice_days",), f"cannot be negative ({self.notice_days})"
         if self.max_days_between is not None and self.max_days_between < self.min_days_between:
-            yield ("max_days_between",), (
-                f"{self.max_days_between} is less than min_days_between ({self.min_days_between})"
+            yield (
+                ("max_days_between",),
+                (
+                    f"{self.max_days_between} is less than min_days_between "
+                    f"({self.min_days_between})"
+                ),
             )
         if not self.start_times:
             yield ("start_times",), "needs at least one start time"
         if not self.weekdays:
             yield ("weekdays",), "needs at least one weekday"
+        if self.usual_weekday is not None and self.usual_weekday not in self.weekdays:
+            yield ("usual_weekday",), f"'{self.usual_weekday}' is not among the allowed weekdays"
         for i, start in enumerate(self.start_times):
             if (start.hour * 60 + start.minute + self.duration_minutes) > 24 * 60:
-                yield ("start_times", i), (
-                    f"a meeting starting {start:%H:%M} would end after midnight"
+                yield (
+                    ("start_times", i),
+                    (f"a meeting starting {start:%H:%M} would end after midnight"),
                 )
         for i, fixed in enumerate(self.fixed):
             start = fixed.time
             if start and (start.hour * 60 + start.minute + self.duration_minutes) > 24 * 60:
-                yield ("fixed", i, "time"), (
-                    f"a meeting starting {start:%H:%M} would end after midnight"
+                yield (
+                    ("fixed", i, "time"),
+                    (f"a meeting starting {start:%H:%M} would end after midnight"),
                 )
         for i, day in enumerate(self.weekdays):
             if day not in WORKDAYS:
@@ -481,8 +498,9 @@ class ItemLink:
         if self.min_days < 0:
             yield ("min_days",), f"cannot be negative ({self.min_days})"
         if self.min_days > self.max_days:
-            yield ("min_days",), (
-                f"min_days ({self.min_days}) is larger than max_days ({self.max_days})"
+            yield (
+                ("min_days",),
+                (f"min_days ({self.min_days}) is larger than max_days ({self.max_days})"),
             )
 
 
@@ -671,10 +689,13 @@ class Scenario:
                     continue
                 downstream = groups[feed.to]
                 if feed.lead_days.min <= downstream.notice_days:
-                    yield (*path, "lead_days", "min"), (
-                        f"{feed.lead_days.min} days is not before {feed.to}'s notice "
-                        f"({downstream.notice_days} days before its meetings): "
-                        f"min must be at least {downstream.notice_days + 1}"
+                    yield (
+                        (*path, "lead_days", "min"),
+                        (
+                            f"{feed.lead_days.min} days is not before {feed.to}'s notice "
+                            f"({downstream.notice_days} days before its meetings): "
+                            f"min must be at least {downstream.notice_days + 1}"
+                        ),
                     )
         for ii, item in enumerate(self.items):
             for gi, group_id in enumerate(item.groups):
@@ -690,10 +711,13 @@ class Scenario:
                 for group_id in target.groups:
                     notice = groups[group_id].notice_days if group_id in groups else 0
                     if item.before.min_days <= notice:
-                        yield ("items", ii, "before", "min_days"), (
-                            f"{item.before.min_days} days is not before {group_id}'s notice "
-                            f"({notice} days before its meetings): min_days must be at least "
-                            f"{notice + 1}"
+                        yield (
+                            ("items", ii, "before", "min_days"),
+                            (
+                                f"{item.before.min_days} days is not before {group_id}'s notice "
+                                f"({notice} days before its meetings): min_days must be at least "
+                                f"{notice + 1}"
+                            ),
                         )
         yield from self._item_cycle_problems()
 
@@ -703,8 +727,9 @@ class Scenario:
         cycle = _find_cycle(graph)
         if cycle:
             index = next(i for i, g in enumerate(self.groups) if g.id == cycle[0])
-            yield ("groups", index, "feeds"), "the feeds form a cycle: " + " → ".join(
-                [*cycle, cycle[0]]
+            yield (
+                ("groups", index, "feeds"),
+                "the feeds form a cycle: " + " → ".join([*cycle, cycle[0]]),
             )
 
     def _item_cycle_problems(self) -> Iterator[Finding]:
@@ -712,8 +737,9 @@ class Scenario:
         cycle = _find_cycle(graph)
         if cycle:
             index = next(i for i, item in enumerate(self.items) if item.id == cycle[0])
-            yield ("items", index, "before"), "agenda items wait for each other: " + " → ".join(
-                [*cycle, cycle[0]]
+            yield (
+                ("items", index, "before"),
+                "agenda items wait for each other: " + " → ".join([*cycle, cycle[0]]),
             )
 
     def warnings(self) -> Iterator[Finding]:
@@ -725,8 +751,9 @@ class Scenario:
             terms = sorted(enumerate(group.chairs), key=lambda t: t[1].start)
             for (_, prev), (ci, term) in itertools.pairwise(terms):
                 if prev.end >= term.start:
-                    yield ("groups", gi, "chairs", ci, "start"), (
-                        f"{group.id}: chair terms overlap ({prev.end} ≥ {term.start})"
+                    yield (
+                        ("groups", gi, "chairs", ci, "start"),
+                        (f"{group.id}: chair terms overlap ({prev.end} ≥ {term.start})"),
                     )
             if group.chairs and not any(
                 t.start <= self.period.end and t.end >= self.period.start for t in group.chairs
@@ -737,21 +764,28 @@ class Scenario:
             years = rules.max_years
             for ci, term in terms:
                 if _longer_than(term.start, term.end, years):
-                    yield ("groups", gi, "chairs", ci), (
-                        f"{group.id}: a chair serves at most {years} years at a time "
-                        f"({term.start}–{term.end})"
+                    yield (
+                        ("groups", gi, "chairs", ci),
+                        (
+                            f"{group.id}: a chair serves at most {years} years at a time "
+                            f"({term.start}–{term.end})"
+                        ),
                     )
             for (_, prev), (ci, term) in itertools.pairwise(terms):
                 if prev.person == term.person and _longer_than(prev.start, term.end, years):
-                    yield ("groups", gi, "chairs", ci, "person"), (
-                        f"{group.id}: the same chair for more than {years} years in a row"
+                    yield (
+                        ("groups", gi, "chairs", ci, "person"),
+                        (f"{group.id}: the same chair for more than {years} years in a row"),
                     )
                 sides = [_side(people, orgs, t.person) for t in (prev, term)]
                 same_side = None not in sides and sides[0] == sides[1]
                 if rules.alternate and same_side and prev.person != term.person:
-                    yield ("groups", gi, "chairs", ci, "person"), (
-                        f"{group.id}: the chair should alternate between the region and the "
-                        f"kommuner (two {sides[0]} chairs in a row)"
+                    yield (
+                        ("groups", gi, "chairs", ci, "person"),
+                        (
+                            f"{group.id}: the chair should alternate between the region and the "
+                            f"kommuner (two {sides[0]} chairs in a row)"
+                        ),
                     )
 
 
@@ -784,7 +818,7 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
             if nxt == node:
                 continue  # a self-loop has its own message
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):]
+                return stack[stack.index(nxt) :]
             if nxt not in state and (found := visit(nxt)):
                 return found
         stack.pop()

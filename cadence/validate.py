@@ -57,24 +57,34 @@ def calendar_problems(scenario: Scenario) -> Iterator[Finding]:
             end = end_time(start, group.duration_minutes)
             if not cal.fits(day, start, end):
                 cutoff = cal.half_day_cutoff(day)
-                yield path, (
-                    f"{day} is a half day from {cutoff:%H:%M}; a meeting {start:%H:%M}–{end:%H:%M} "
-                    f"does not fit"
+                yield (
+                    path,
+                    (
+                        f"{day} is a half day from {cutoff:%H:%M}; "
+                        f"a meeting {start:%H:%M}–{end:%H:%M} "
+                        f"does not fit"
+                    ),
                 )
         for piece in year_slices(period):
             low, high = piece.counts(group.meetings)
             fixed_here = sum(piece.first <= f.date <= piece.last for f in group.fixed)
             if fixed_here > high:
-                yield ("groups", gi, "fixed"), (
-                    f"{group.id} has {fixed_here} fixed meetings in {piece.year} "
-                    f"but at most {high} meetings that year"
+                yield (
+                    ("groups", gi, "fixed"),
+                    (
+                        f"{group.id} has {fixed_here} fixed meetings in {piece.year} "
+                        f"but at most {high} meetings that year"
+                    ),
                 )
             days = open_days(cal, group, piece.first, piece.last)
             room = max_meetings(days, group.min_days_between)
             if low > room:
-                yield ("groups", gi, "meetings"), (
-                    f"{group.id} needs {low} meetings in {piece.year} but only {room} fit "
-                    f"({len(days)} open days, at least {group.min_days_between} days apart)"
+                yield (
+                    ("groups", gi, "meetings"),
+                    (
+                        f"{group.id} needs {low} meetings in {piece.year} but only {room} fit "
+                        f"({len(days)} open days, at least {group.min_days_between} days apart)"
+                    ),
                 )
     for ii, item in enumerate(scenario.items):
         low, high = item.window_from, item.window_to

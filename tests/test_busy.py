@@ -43,9 +43,13 @@ def test_not_icalendar(tmp_path: Path):
 
 def test_loader_adds_busy_times(tmp_path: Path):
     """busy_ics is read relative to the scenario file and extends the person's unavailability."""
-    text = (DATA / "small.yaml").read_text(encoding="utf-8").replace(
-        "{id: nvk, name: Närvårdskoordinator, organisation: RS}",
-        "{id: nvk, name: Närvårdskoordinator, organisation: RS, busy_ics: busy-nvk.ics}",
+    text = (
+        (DATA / "small.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "{id: nvk, name: Närvårdskoordinator, organisation: RS}",
+            "{id: nvk, name: Närvårdskoordinator, organisation: RS, busy_ics: busy-nvk.ics}",
+        )
     )
     (tmp_path / "busy-nvk.ics").write_bytes((DATA / "busy-nvk.ics").read_bytes())
     path = tmp_path / "with-busy.yaml"

@@ -43,7 +43,9 @@ OFFICIAL_DE_FACTO = {
 
 
 def year_calendar(year: int, **rules) -> WorkCalendar:
-    return WorkCalendar(CalendarRules(**rules), Period(start=date(year, 1, 1), end=date(year, 12, 31)))
+    return WorkCalendar(
+        CalendarRules(**rules), Period(start=date(year, 1, 1), end=date(year, 12, 31))
+    )
 
 
 @pytest.mark.parametrize("year", [2026, 2027, 2028])
@@ -75,12 +77,17 @@ def test_half_days_2026():
     """The four "från kl. 14.00" days of 2026 are half days; afternoon meetings do not fit."""
     cal = year_calendar(2026)
     assert {str(d): t for d, (t, _) in cal.half_days.items()} == {
-        "2026-01-05": time(14), "2026-04-02": time(14), "2026-04-30": time(14), "2026-10-30": time(14),
+        "2026-01-05": time(14),
+        "2026-04-02": time(14),
+        "2026-04-30": time(14),
+        "2026-10-30": time(14),
     }
     skartorsdagen = date(2026, 4, 2)
     assert cal.fits(skartorsdagen, time(9), time(12))
     assert not cal.fits(skartorsdagen, time(13), time(16))
-    assert year_calendar(2026, half_days_block_afternoon=False).fits(skartorsdagen, time(13), time(16))
+    assert year_calendar(2026, half_days_block_afternoon=False).fits(
+        skartorsdagen, time(13), time(16)
+    )
 
 
 def test_weekends_are_not_working_days():

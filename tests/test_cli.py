@@ -72,3 +72,62 @@ def test_schema_is_json():
     schema = json.loads(run("schema").output)
     assert schema["title"] == "cadence scenario"
     assert "groups" in schema["required"]
+
+
+def test_plan_then_check(tmp_path: Path):
+    """`cadence plan` writes plan.csv that `cadence check` accepts; exit 0 both times."""
+    out = tmp_path / "out"
+    result = run("plan", str(DATA / "tiny.yaml"), "--out", str(out), "--time-limit", "5")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert result.output.startswith("optimal: objective ")
+    assert (out / "plan.csv").read_text(encoding="utf-8").startswith("id,uid,group,start,end,")
+    checked = run("check", str(DATA / "tiny.yaml"), "--plan", str(out / "plan.csv"))
+    assert checked.exit_code == 0
+    assert "every rule holds" in checked.output
+
+
+def test_check_reports_violations_in_an_edited_xlsx(tmp_path: Path):
+    """A plan edited in Excel: a meeting moved to a Sunday is reported, exit 1."""
+    import pandas as pd
+
+    out = tmp_path / "out"
+    run("plan", str(DATA / "tiny.yaml"), "--out", str(out), "--time-limit", "5")
+    frame = pd.read_csv(out / "plan.csv", dtype=str, keep_default_na=False)
+    row = frame.index[frame["group"] == "AGB"][1]
+    frame.loc[row, "start"] = "2026-03-01T09:00:00+01:00"
+    frame.loc[row, "end"] = "2026-03-01T11:00:00+01:00"
+    edited = tmp_path / "edited.xlsx"
+    frame.to_excel(edited, index=False)
+    result = run("check", str(DATA / "tiny.yaml"), "--plan", str(edited))
+    assert result.exit_code == 1
+    assert "[calendar] AGB 2026-03-01 is a söndag" in result.output
+
+
+def test_check_unreadable_plan_exits_2(tmp_path: Path):
+    bad = tmp_path / "plan.csv"
+    bad.write_text("id,group,start,end\nX,AGA,igår,imorgon\n", encoding="utf-8")
+    result = run("check", str(DATA / "tiny.yaml"), "--plan", str(bad))
+    assert result.exit_code == 2
+    assert "plan.csv:2 start/end" in result.stderr
+    assert (
+        run("check", str(DATA / "tiny.yaml"), "--plan", str(tmp_path / "none.csv")).exit_code == 2
+    )
+
+
+def test_plan_infeasible_exits_1_and_writes_nothing(tmp_path: Path):
+    """Rules that cannot hold: exit 1, a reason in words, and no output folder."""
+    text = (
+        (DATA / "tiny.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "- {weekdays: [mon], reason: Ledig måndagar}",
+            "- {start: 2026-01-01, end: 2026-06-30, reason: Tjänstledig}",
+        )
+    )
+    scenario = tmp_path / "away.yaml"
+    scenario.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("plan", str(scenario), "--out", str(out), "--time-limit", "5")
+    assert result.exit_code == 1
+    assert "AGA needs 2 meetings in 2026" in result.stderr
+    assert not out.exists()

@@ -67,7 +67,7 @@ def test_unknown_keys_and_wrong_types():
         "bad-types.yaml:2 period.timezon: unknown key 'timezon' (did you mean 'timezone'?)",
         "bad-types.yaml:7 groups[0].meetings: expected a number of meetings or "
         "{min: …, max: …} (got 'sex')",
-        'bad-types.yaml:9 groups[0].start_times[0]: expected a time like "09:00" (got \'nio\')',
+        "bad-types.yaml:9 groups[0].start_times[0]: expected a time like \"09:00\" (got 'nio')",
         "bad-types.yaml:10 groups[0].weekdays[1]: input should be 'mon', 'tue', 'wed', 'thu', "
         "'fri', 'sat' or 'sun' (got 'funday')",
         "bad-types.yaml:11 groups[1]: missing required key 'name'",
@@ -150,14 +150,20 @@ def test_not_a_mapping(tmp_path: Path):
     path.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(ScenarioError) as caught:
         loader.load(path)
-    assert str(caught.value.problems[0]).endswith(":1: a scenario is a mapping of keys (name, period, groups, …)")
+    assert str(caught.value.problems[0]).endswith(
+        ":1: a scenario is a mapping of keys (name, period, groups, …)"
+    )
 
 
 def test_days_forms_are_exclusive(tmp_path: Path):
     """A blackout that mixes two forms, or names none, is rejected at its line."""
-    text = (DATA / "small.yaml").read_text(encoding="utf-8").replace(
-        '- {name: Sommaruppehåll, weeks: [27, 28, 29, 30, 31, 32]}',
-        '- {name: Sommaruppehåll, weeks: [27], dates: [2026-07-01]}\n    - {name: Tom}',
+    text = (
+        (DATA / "small.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "- {name: Sommaruppehåll, weeks: [27, 28, 29, 30, 31, 32]}",
+            "- {name: Sommaruppehåll, weeks: [27], dates: [2026-07-01]}\n    - {name: Tom}",
+        )
     )
     path = tmp_path / "forms.yaml"
     path.write_text(text, encoding="utf-8")
@@ -173,9 +179,13 @@ def test_days_forms_are_exclusive(tmp_path: Path):
 
 def test_busy_ics_missing_file(tmp_path: Path):
     """A person's busy_ics that does not exist is a problem at that key."""
-    text = (DATA / "small.yaml").read_text(encoding="utf-8").replace(
-        "{id: nvk, name: Närvårdskoordinator, organisation: RS}",
-        "{id: nvk, name: Närvårdskoordinator, organisation: RS, busy_ics: nvk.ics}",
+    text = (
+        (DATA / "small.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "{id: nvk, name: Närvårdskoordinator, organisation: RS}",
+            "{id: nvk, name: Närvårdskoordinator, organisation: RS, busy_ics: nvk.ics}",
+        )
     )
     path = tmp_path / "busy.yaml"
     path.write_text(text, encoding="utf-8")
@@ -217,7 +227,10 @@ def test_impossible_date_is_an_error_not_a_traceback(tmp_path: Path):
 
 def test_number_is_not_a_time(tmp_path: Path):
     """Regression: `start_times: [9]` was read as 00:00:09."""
-    path = write(tmp_path, MINIMAL.replace("meetings: 4}\n  - {id: B", "meetings: 4, start_times: [9]}\n  - {id: B"))
+    path = write(
+        tmp_path,
+        MINIMAL.replace("meetings: 4}\n  - {id: B", "meetings: 4, start_times: [9]}\n  - {id: B"),
+    )
     assert located(path) == ['6 groups[0].start_times[0]: expected a time like "09:00" (got 9)']
 
 
@@ -245,8 +258,15 @@ def test_unknown_subdivision(tmp_path: Path):
 
 
 def test_weekend_weekday_rejected(tmp_path: Path):
-    path = write(tmp_path, MINIMAL.replace("meetings: 4}\n  - {id: B", "meetings: 4, weekdays: [mon, sat]}\n  - {id: B"))
-    assert located(path) == ["6 groups[0].weekdays[1]: meetings are held on working days (mon–fri), not 'sat'"]
+    path = write(
+        tmp_path,
+        MINIMAL.replace(
+            "meetings: 4}\n  - {id: B", "meetings: 4, weekdays: [mon, sat]}\n  - {id: B"
+        ),
+    )
+    assert located(path) == [
+        "6 groups[0].weekdays[1]: meetings are held on working days (mon–fri), not 'sat'"
+    ]
 
 
 def test_item_before_inside_notice(tmp_path: Path):

@@ -117,7 +117,9 @@ def test_sormland_fixed_and_items(sormland):
     assert [f.date for f in sormland.group("NSV").fixed] == [date(2026, 4, 17)]
     beslut = sormland.item("fardplan-beslut")
     assert (beslut.groups, beslut.window_from, beslut.window_to) == (
-        ("NSV",), date(2026, 4, 17), date(2026, 4, 17),
+        ("NSV",),
+        date(2026, 4, 17),
+        date(2026, 4, 17),
     )
     beredning = sormland.item("fardplan-beredning")
     assert beredning.groups == ("LSG",) and beredning.before.item == "fardplan-beslut"

@@ -1,0 +1,91 @@
+"""plan.csv: one row per meeting, and reading it (or an edited .xlsx) back for checking."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from cadence.errors import InputError
+from cadence.plan import Meeting, Plan
+
+COLUMNS = ("id", "uid", "group", "start", "end", "location", "chair", "agenda", "items",
+           "prepares", "prepared_by")  # fmt: skip
+_SEPARATOR = "; "
+
+
+def plan_frame(plan: Plan) -> pd.DataFrame:
+    rows = [
+        {
+            "id": m.id,
+            "uid": m.uid,
+            "group": m.group,
+            "start": m.start.isoformat(),
+            "end": m.end.isoformat(),
+            "location": m.location,
+            "chair": m.chair or "",
+            "agenda": _SEPARATOR.join(m.agenda),
+            "items": _SEPARATOR.join(m.items),
+            "prepares": _SEPARATOR.join(m.prepares),
+            "prepared_by": _SEPARATOR.join(m.prepared_by),
+        }
+        for m in sorted(plan.meetings, key=lambda m: (m.start, m.group))
+    ]
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def plan_csv(plan: Plan) -> bytes:
+    """UTF-8 CSV with ISO 8601 times and their UTC offsets; same plan, same bytes."""
+    buffer = io.StringIO()
+    plan_frame(plan).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def read_plan(path: Path, scenario_name: str = "") -> Plan:
+    """Read plan.csv or an .xlsx edited by the coordinator (first sheet, same columns)."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such plan file") from None
+    except (OSError, ValueError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read the plan: {err}") from None
+    missing = [c for c in ("id", "group", "start", "end") if c not in frame.columns]
+    if missing:
+        raise InputError(f"{path}: the plan has no column {', '.join(missing)}")
+    meetings = []
+    for number, row in enumerate(frame.to_dict("records"), start=2):
+        try:
+            start = datetime.fromisoformat(str(row["start"]))
+            end = datetime.fromisoformat(str(row["end"]))
+        except ValueError:
+            raise InputError(
+                f"{path}:{number} start/end: '{row['start']}'/'{row['end']}' are not ISO 8601 times"
+            ) from None
+        if start.tzinfo is None or end.tzinfo is None:
+            raise InputError(f"{path}:{number} start/end: times need their UTC offset (+01:00)")
+
+        def split(key: str, row: dict = row) -> tuple[str, ...]:
+            value = str(row.get(key, "") or "")
+            return tuple(part.strip() for part in value.split(";") if part.strip())
+
+        meetings.append(
+            Meeting(
+                id=str(row["id"]),
+                uid=str(row.get("uid", "")),
+                group=str(row["group"]),
+                start=start,
+                end=end,
+                location=str(row.get("location", "")),
+                chair=str(row.get("chair", "")) or None,
+                items=split("items"),
+                agenda=split("agenda"),
+                prepares=split("prepares"),
+                prepared_by=split("prepared_by"),
+            )
+        )
+    return Plan(scenario_name, tuple(meetings), status="edited")

@@ -1,0 +1,387 @@
+"""From a scenario to the integers the solver works with.
+
+Days are numbered from the period's first day (day 0); times of day are minutes after midnight.
+Every calendar and availability rule is applied here once, giving each group its *options*: the
+(day, start) pairs on which it may meet. The solver, the plan's objective and the verifier all
+read the same instance, so the rules are written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from functools import cached_property
+
+from cadence.calendar import WorkCalendar
+from cadence.errors import InfeasibleError
+from cadence.scenario import (
+    WEEKDAYS,
+    AgendaItem,
+    Group,
+    Person,
+    Scenario,
+    YearSlice,
+    parse_month_day,
+    year_slices,
+)
+from cadence.validate import end_time, open_days
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A start time of a group's meetings, in minutes after midnight."""
+
+    start: int
+    minutes: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.minutes
+
+    def overlaps(self, other: Slot) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class CountSlice:
+    """A group must meet ``low``..``high`` times on days ``first``..``last``."""
+
+    first: int
+    last: int
+    low: int
+    high: int
+    year: int
+
+
+@dataclass(frozen=True)
+class GroupData:
+    """One group's rules in integers."""
+
+    id: str
+    index: int
+    slots: tuple[Slot, ...]
+    options: tuple[tuple[int, tuple[int, ...]], ...]
+    """(day, allowed slot indices), by day: where the group may meet."""
+    counts: tuple[CountSlice, ...]
+    min_gap: int
+    max_gap: int | None
+    fixed: tuple[tuple[int, int], ...]
+    """(day, slot) of meetings that are decided already (fixed or held)."""
+    open_days: tuple[tuple[int, ...], ...]
+    """Per count slice, the calendar's open days for the group (the spread goal's scale)."""
+    usual_weekday: int
+    """Monday = 0: the weekday the rhythm goal expects the group to meet on."""
+
+    @cached_property
+    def days(self) -> tuple[int, ...]:
+        return tuple(day for day, _ in self.options)
+
+
+@dataclass(frozen=True)
+class Link:
+    """Each meeting of ``to`` needs a meeting of ``source`` ``low``..``high`` days before it."""
+
+    source: str
+    to: str
+    low: int
+    high: int
+    preferred: int
+
+
+@dataclass(frozen=True)
+class Due:
+    """One occurrence of an agenda item for one group: it must land on one of its meetings."""
+
+    key: str
+    item: str
+    title: str
+    group: str
+    days: tuple[int, ...]
+    """Days the carrying meeting may be on (for ``before`` items: all days of the period)."""
+    first_meeting: bool
+    occurrence: tuple[int, int]
+    """First and last day of the occurrence (year, half-year, …) the item is due in."""
+    before: tuple[str, int, int] | None = None
+    """(key of the due it precedes, min days, max days)."""
+
+
+@dataclass(frozen=True)
+class Held:
+    """A meeting that has taken place (before ``as_of``) or is pinned, as input to the solver."""
+
+    group: str
+    day: date
+    start: time
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Everything the model needs, as integers, with the way back to dates."""
+
+    scenario: Scenario
+    calendar: WorkCalendar = field(repr=False)
+    groups: tuple[GroupData, ...]
+    links: tuple[Link, ...]
+    dues: tuple[Due, ...]
+    avoid: tuple[int, ...]
+    """Avoid weight of each day of the period."""
+    attendees: dict[tuple[str, int], tuple[str, ...]] = field(repr=False)
+    """(group id, day) → ids of the people at a meeting of that group on that day."""
+
+    @property
+    def horizon(self) -> int:
+        return (self.scenario.period.end - self.scenario.period.start).days + 1
+
+    def day(self, index: int) -> date:
+        return self.scenario.period.start + timedelta(days=index)
+
+    def index(self, day: date) -> int:
+        return (day - self.scenario.period.start).days
+
+    def group(self, group_id: str) -> GroupData:
+        return next(g for g in self.groups if g.id == group_id)
+
+
+def build(scenario: Scenario, held: Iterable[Held] = ()) -> Instance:
+    """Apply the calendar and availability rules; raise InfeasibleError when a fixed date fails."""
+    cal = WorkCalendar(scenario.calendar, scenario.period)
+    start = scenario.period.start
+    slices = year_slices(scenario.period)
+    people_by_id = {p.id: p for p in scenario.people}
+    held_by_group: dict[str, list[Held]] = {}
+    for meeting in held:
+        held_by_group.setdefault(meeting.group, []).append(meeting)
+
+    groups = []
+    attendees: dict[tuple[str, int], tuple[str, ...]] = {}
+    for gi, group in enumerate(scenario.groups):
+        decided = [(f.date, f.time or group.start_times[0]) for f in group.fixed]
+        decided += [(h.day, h.start) for h in held_by_group.get(group.id, [])]
+        slot_times = list(dict.fromkeys([*group.start_times, *(t for _, t in decided)]))
+        slots = tuple(Slot(t.hour * 60 + t.minute, group.duration_minutes) for t in slot_times)
+        for day in cal.all_days:
+            attendees[(group.id, (day - start).days)] = _attendees(group, day)
+        decided_set = set(decided)
+        held_days = {d for d, _ in decided}
+        options = []
+        for day in cal.all_days:
+            index = (day - start).days
+            if day in held_days:
+                candidates = [i for i, t in enumerate(slot_times) if (day, t) in decided_set]
+            else:
+                candidates = [i for i, t in enumerate(slot_times) if t in group.start_times]
+            allowed = tuple(
+                i
+                for i in candidates
+                if _may_meet(
+                    people_by_id,
+                    cal,
+                    group,
+                    day,
+                    slot_times[i],
+                    attendees[(group.id, index)],
+                    (day, slot_times[i]) in decided_set,
+                )
+            )
+            if allowed:
+                options.append((index, allowed))
+        fixed = []
+        option_map = dict(options)
+        for day, t in decided:
+            index, slot = (day - start).days, slot_times.index(t)
+            if slot not in option_map.get(index, ()):
+                raise InfeasibleError(
+                    _fixed_reason(
+                        scenario, cal, group, day, t, attendees.get((group.id, index), ())
+                    )
+                )
+            fixed.append((index, slot))
+        counts = tuple(_count_slice(piece, group, start) for piece in slices)
+        spread = tuple(
+            tuple((d - start).days for d in open_days(cal, group, piece.first, piece.last))
+            for piece in slices
+        )
+        groups.append(
+            GroupData(
+                id=group.id,
+                index=gi,
+                slots=slots,
+                options=tuple(options),
+                counts=counts,
+                min_gap=group.min_days_between,
+                max_gap=group.max_days_between,
+                fixed=tuple(sorted(set(fixed))),
+                open_days=spread,
+                usual_weekday=WEEKDAYS.index(
+                    group.usual_weekday or group.weekdays[gi % len(group.weekdays)]
+                ),
+            )
+        )
+
+    links = tuple(
+        Link(g.id, f.to, f.lead_days.min, f.lead_days.max, f.lead_days.preferred or f.lead_days.min)
+        for g in scenario.groups
+        for f in g.feeds
+    )
+    horizon = (scenario.period.end - start).days + 1
+    avoid = tuple(cal.avoid_weight(start + timedelta(days=i)) for i in range(horizon))
+    return Instance(
+        scenario=scenario,
+        calendar=cal,
+        groups=tuple(groups),
+        links=links,
+        dues=tuple(_dues(scenario, horizon)),
+        avoid=avoid,
+        attendees=attendees,
+    )
+
+
+def _attendees(group: Group, day: date) -> tuple[str, ...]:
+    chair = group.chair_on(day)
+    people = [chair] if chair else []
+    return tuple(dict.fromkeys([*people, *group.members]))
+
+
+def _may_meet(
+    people_by_id: dict[str, Person],
+    cal: WorkCalendar,
+    group: Group,
+    day: date,
+    start: time,
+    people: tuple[str, ...],
+    decided: bool,
+) -> bool:
+    """The calendar, the group's weekdays and every attendee allow a meeting then."""
+    if WEEKDAYS[day.weekday()] not in group.weekdays and not decided:
+        return False
+    end = end_time(start, group.duration_minutes)
+    if not cal.fits(day, start, end):
+        return False
+    return all(cal.unavailable_reason(people_by_id[p], day, start, end) is None for p in people)
+
+
+def _fixed_reason(
+    scenario: Scenario,
+    cal: WorkCalendar,
+    group: Group,
+    day: date,
+    start: time,
+    people: tuple[str, ...],
+) -> str:
+    """The coordinator's explanation of why a decided meeting cannot be held."""
+    end = end_time(start, group.duration_minutes)
+    when = f"{group.id} {day} {start:%H:%M}"
+    if not cal.is_working_day(day):
+        return f"{when} is fixed, but the day is not a working day ({cal.blocked_reason(day)})"
+    if not cal.fits(day, start, end):
+        return f"{when} is fixed, but it is a half day and the meeting would end at {end:%H:%M}"
+    for person_id in people:
+        person = scenario.person(person_id)
+        reason = cal.unavailable_reason(person, day, start, end)
+        if reason:
+            return f"{when} is fixed, but {person.name} cannot attend ({reason})"
+    return f"{when} is fixed, but the meeting cannot be held then"
+
+
+def _count_slice(piece: YearSlice, group: Group, start: date) -> CountSlice:
+    low, high = piece.counts(group.meetings)
+    return CountSlice((piece.first - start).days, (piece.last - start).days, low, high, piece.year)
+
+
+def occurrences(scenario: Scenario, every: str) -> list[tuple[date, date]]:
+    """The period cut into the pieces an item recurs in (year, half-year, quarter, period)."""
+    period = scenario.period
+    if every == "period":
+        return [(period.start, period.end)]
+    months = {"year": 12, "half_year": 6, "quarter": 3}[every]
+    pieces = []
+    for year in period.years():
+        for first_month in range(1, 13, months):
+            first = date(year, first_month, 1)
+            last_month = first_month + months - 1
+            last = (date(year + last_month // 12, last_month % 12 + 1, 1)) - timedelta(days=1)
+            if first <= period.end and last >= period.start:
+                pieces.append((max(first, period.start), min(last, period.end)))
+    return pieces
+
+
+def _in_window(item: AgendaItem, day: date) -> bool:
+    low, high = item.window_from, item.window_to
+    if isinstance(low, date) or isinstance(high, date):
+        return (not isinstance(low, date) or day >= low) and (
+            not isinstance(high, date) or day <= high
+        )
+    md = (day.month, day.day)
+    low_md = parse_month_day(low) if isinstance(low, str) else None
+    high_md = parse_month_day(high) if isinstance(high, str) else None
+    if low_md and high_md and low_md > high_md:  # wraps over New Year
+        return md >= low_md or md <= high_md
+    return (low_md is None or md >= low_md) and (high_md is None or md <= high_md)
+
+
+def dues_for(scenario: Scenario) -> list[Due]:
+    """Every occurrence of every agenda item of the scenario (also for checking a plan)."""
+    return _dues(scenario, (scenario.period.end - scenario.period.start).days + 1)
+
+
+def _dues(scenario: Scenario, horizon: int) -> list[Due]:
+    """Every occurrence of every agenda item, targets before the items that precede them."""
+    start = scenario.period.start
+    by_item: dict[str, list[Due]] = {}
+    ordered = _items_in_dependency_order(scenario)
+    for item in ordered:
+        dues: list[Due] = []
+        if item.before is None:
+            for first, last in occurrences(scenario, item.every):
+                days = tuple(
+                    (first - start).days + i
+                    for i in range((last - first).days + 1)
+                    if _in_window(item, first + timedelta(days=i))
+                )
+                if not days:
+                    continue
+                for group_id in scenario.item_groups(item):
+                    key = f"{item.id}/{group_id}/{first.isoformat()}"
+                    occurrence = ((first - start).days, (last - start).days)
+                    dues.append(
+                        Due(
+                            key, item.id, item.title, group_id, days, item.first_meeting, occurrence
+                        )
+                    )
+        else:
+            link = item.before
+            for target in by_item[link.item]:
+                for group_id in scenario.item_groups(item):
+                    key = f"{item.id}/{group_id}/{target.key}"
+                    dues.append(
+                        Due(
+                            key,
+                            item.id,
+                            item.title,
+                            group_id,
+                            tuple(
+                                d for d in range(horizon) if _in_window(item, start + timedelta(d))
+                            ),
+                            item.first_meeting,
+                            (0, horizon - 1),
+                            (target.key, link.min_days, link.max_days),
+                        )
+                    )
+        by_item[item.id] = dues
+    return [due for item in ordered for due in by_item[item.id]]
+
+
+def _items_in_dependency_order(scenario: Scenario) -> list[AgendaItem]:
+    done: dict[str, AgendaItem] = {}
+
+    def visit(item: AgendaItem) -> None:
+        if item.id in done:
+            return
+        if item.before is not None:
+            visit(scenario.item(item.before.item))
+        done[item.id] = item
+
+    for item in scenario.items:
+        visit(item)
+    return list(done.values())

@@ -1,0 +1,171 @@
+"""The plan: every meeting with its stable id, times, chair, agenda and chain links.
+
+A plan is built from a solve (or read from a file the coordinator edited) and knows nothing of the
+solver. It computes its own objective from the scenario with :mod:`cadence.goals`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from cadence import goals
+from cadence.instance import Instance
+
+_ASCII = str.maketrans({"Ä": "AE", "Ö": "OE", "Å": "AA", "ä": "ae", "ö": "oe", "å": "aa"})
+
+
+def ascii_slug(text: str) -> str:
+    """``BGÄ`` → ``bgae``: for file names, URLs and UIDs that some clients mangle otherwise."""
+    text = text.translate(_ASCII)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One meeting of the plan."""
+
+    id: str
+    """Stable id: group, year and number in the year, e.g. ``AVÄ-2026-03``."""
+    uid: str
+    group: str
+    start: datetime
+    end: datetime
+    location: str
+    chair: str | None
+    """Person id of the chair on that day."""
+    items: tuple[str, ...] = ()
+    """Ids of the agenda items the meeting carries."""
+    agenda: tuple[str, ...] = ()
+    """Agenda lines in Swedish: fixed-meeting lines, then item titles."""
+    title: str | None = None
+    """A fixed meeting's own title."""
+    prepares: tuple[str, ...] = ()
+    prepared_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenario_name: str
+    meetings: tuple[Meeting, ...]
+    status: str = "unknown"
+    """How the plan came about: optimal, feasible, or edited (read from a file)."""
+    solver_objective: int | None = None
+    bound: float | None = None
+    solve_seconds: float | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def by_group(self) -> dict[str, list[Meeting]]:
+        groups: dict[str, list[Meeting]] = defaultdict(list)
+        for meeting in self.meetings:
+            groups[meeting.group].append(meeting)
+        return dict(groups)
+
+    def meeting(self, meeting_id: str) -> Meeting:
+        return next(m for m in self.meetings if m.id == meeting_id)
+
+    def days(self, instance: Instance) -> dict[str, list[int]]:
+        """Group id → meeting days as the instance's day numbers."""
+        days: dict[str, list[int]] = defaultdict(list)
+        for meeting in self.meetings:
+            days[meeting.group].append(instance.index(meeting.start.date()))
+        return dict(days)
+
+    def goal_values(self, instance: Instance) -> dict[str, int]:
+        return goals.penalties(instance, self.days(instance))
+
+    def objective(self, instance: Instance) -> int:
+        """The weighted objective of this plan, computed from the scenario (not the solver)."""
+        return goals.weighted(instance, self.goal_values(instance))
+
+
+def build(
+    instance: Instance,
+    placed: Mapping[str, Sequence[tuple[int, int]]],
+    carried: Mapping[str, int],
+    uid_domain: str,
+    **solve_facts: object,
+) -> Plan:
+    """A plan from placed meetings (group → (day, slot)) and carried items (due key → day)."""
+    scenario = instance.scenario
+    tz = zoneinfo.ZoneInfo(scenario.period.timezone)
+    items_on: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for due in instance.dues:
+        if due.key in carried:
+            items_on[(due.group, carried[due.key])].append(due.item)
+
+    drafts: list[dict[str, object]] = []
+    for group in scenario.groups:
+        data = instance.group(group.id)
+        fixed = {f.date: f for f in group.fixed}
+        numbers: dict[int, int] = defaultdict(int)
+        for day, slot in sorted(placed.get(group.id, ())):
+            date = instance.day(day)
+            numbers[date.year] += 1
+            start = datetime.combine(date, datetime.min.time(), tz) + timedelta(
+                minutes=data.slots[slot].start
+            )
+            meeting_id = f"{group.id}-{date.year}-{numbers[date.year]:02d}"
+            item_ids = tuple(dict.fromkeys(items_on.get((group.id, day), [])))
+            fixed_here = fixed.get(date)
+            agenda = (fixed_here.agenda if fixed_here else ()) + tuple(
+                scenario.item(i).title for i in item_ids
+            )
+            drafts.append(
+                {
+                    "id": meeting_id,
+                    "uid": f"{ascii_slug(meeting_id)}.{ascii_slug(uid_domain)}@cadence",
+                    "group": group.id,
+                    "start": start,
+                    "end": start + timedelta(minutes=data.slots[slot].minutes),
+                    "location": group.location,
+                    "chair": group.chair_on(date),
+                    "items": item_ids,
+                    "agenda": agenda,
+                    "title": fixed_here.title if fixed_here else None,
+                }
+            )
+    links = chain_links(instance, drafts)
+    meetings = tuple(
+        Meeting(
+            **draft,  # type: ignore[arg-type]
+            prepares=tuple(links.prepares.get(str(draft["id"]), ())),
+            prepared_by=tuple(links.prepared_by.get(str(draft["id"]), ())),
+        )
+        for draft in drafts
+    )
+    return Plan(scenario.name, meetings, **solve_facts)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ChainLinks:
+    prepares: dict[str, list[str]]
+    prepared_by: dict[str, list[str]]
+
+
+def chain_links(instance: Instance, meetings: Sequence[Mapping[str, object]]) -> ChainLinks:
+    """For each prepared meeting and each group feeding it, the latest meeting in the window."""
+    by_group: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for meeting in meetings:
+        start = meeting["start"]
+        assert isinstance(start, datetime)
+        by_group[str(meeting["group"])].append((instance.index(start.date()), str(meeting["id"])))
+    for entries in by_group.values():
+        entries.sort()
+    prepares: dict[str, list[str]] = defaultdict(list)
+    prepared_by: dict[str, list[str]] = defaultdict(list)
+    for link in instance.links:
+        sources = by_group.get(link.source, [])
+        source_days = [d for d, _ in sources]
+        for day, target_id in by_group.get(link.to, []):
+            i = bisect.bisect_right(source_days, day - link.low) - 1
+            if i >= 0 and source_days[i] >= day - link.high:
+                prepares[sources[i][1]].append(target_id)
+                prepared_by[target_id].append(sources[i][1])
+    return ChainLinks(dict(prepares), dict(prepared_by))

@@ -1,0 +1,55 @@
+"""The main job as one library call: scenario → instance → solve → plan → verified."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from cadence import instance as instances
+from cadence import plan as plans
+from cadence import solver
+from cadence.errors import InfeasibleError
+from cadence.scenario import Scenario
+from cadence.verify import Violation, check
+
+DEFAULT_SETTINGS = solver.Settings()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    plan: plans.Plan
+    result: solver.Result
+    violations: tuple[Violation, ...]
+
+
+def make_plan(
+    scenario: Scenario,
+    uid_domain: str,
+    settings: solver.Settings = DEFAULT_SETTINGS,
+    progress: Callable[[float, float, float], None] | None = None,
+    held: Iterable[instances.Held] = (),
+) -> Outcome:
+    """Solve the scenario; raise InfeasibleError when no plan can keep every rule."""
+    inst = instances.build(scenario, held)
+    result = solver.solve(inst, settings, progress)
+    if not result.has_plan:
+        if result.status == "infeasible":
+            raise InfeasibleError(
+                "the rules cannot all hold at once (the solver proved it). Groups involved: "
+                + ", ".join(result.groups_involved)
+            )
+        raise InfeasibleError(
+            f"no plan found within {settings.time_limit:g} s (solver status: {result.status}); "
+            "try a longer --time-limit"
+        )
+    plan = plans.build(
+        inst,
+        result.meetings,
+        result.carriers,
+        uid_domain,
+        status=result.status,
+        solver_objective=result.objective,
+        bound=result.bound,
+        solve_seconds=result.solve_seconds,
+    )
+    return Outcome(plan, result, tuple(check(scenario, plan)))

@@ -1,0 +1,166 @@
+"""The soft goals of :mod:`cadence.goals` as CP-SAT terms, each weighted by the scenario.
+
+Every unit of penalty is a Boolean ("this meeting is more than 10 days from its ideal day") that
+the minimisation pushes to false when it can, so at the optimum each term equals
+:func:`cadence.goals.penalties` of the plan. Boolean units suit CP-SAT's core-based search,
+which proves lower bounds on sums of many small penalties well.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from cadence import goals
+from cadence.instance import Instance
+from cadence.solver.variables import Meeting, Variables
+
+Zero = cp_model.LinearExpr.constant(0)
+
+
+def _outside(
+    model: cp_model.CpModel, meeting: Meeting, days: list[int], name: str
+) -> cp_model.IntVar:
+    """A unit that is 1 unless the meeting's day is among ``days`` (or the meeting is absent)."""
+    miss = model.new_bool_var(name)
+    inside = [d for d in meeting.days if d in set(days)]
+    if len(inside) < len(meeting.days):
+        model.add_linear_expression_in_domain(
+            meeting.day, cp_model.Domain.from_values(inside)
+        ).only_enforce_if([miss.Not(), *meeting.when_present()])
+    else:
+        model.add(miss == 0)
+    return miss
+
+
+class Objective:
+    """One linear term per goal (unweighted), and their weighted sum to minimise."""
+
+    def __init__(self, model: cp_model.CpModel, instance: Instance, v: Variables):
+        self.terms: dict[str, cp_model.LinearExprT] = {
+            "spread": self._spread(model, instance, v),
+            "lead": self._lead(model, instance, v),
+            "rhythm": self._rhythm(model, instance, v),
+            "avoid": self._avoid(model, instance, v),
+            "person_week": self._person_week(model, instance, v),
+        }
+        weights = instance.scenario.weights
+        self.total = sum((getattr(weights, goal) * term for goal, term in self.terms.items()), Zero)
+
+    @staticmethod
+    def _spread(model: cp_model.CpModel, instance: Instance, v: Variables) -> cp_model.LinearExprT:
+        units = []
+        for group in instance.groups:
+            if instance.scenario.weights.spread == 0:
+                break
+            by_index = {(m.slice_index, m.k): m for m in v.meetings[group.id]}
+            for target in goals.spread_targets(group):
+                meeting = by_index.get((target.slice_index, target.k))
+                if meeting is None:
+                    continue
+                for limit in goals.SPREAD_THRESHOLDS:
+                    near = [d for d in meeting.days if abs(d - target.ideal) <= limit]
+                    units.append(_outside(model, meeting, near, f"spread[{meeting.name},{limit}]"))
+        return sum(units, Zero)
+
+    @staticmethod
+    def _lead(model: cp_model.CpModel, instance: Instance, v: Variables) -> cp_model.LinearExprT:
+        units = []
+        for li, link in enumerate(instance.links):
+            if instance.scenario.weights.lead == 0:
+                break
+            sources = v.meetings[link.source]
+            for j, downstream in enumerate(v.meetings[link.to]):
+                options = v.prepares[(li, j)]
+                for reach in goals.lead_reaches(link):
+                    late = model.new_bool_var(f"lead[{downstream.name},{link.source},{reach}]")
+                    # Not late: the preparing meeting chosen lies within ``reach`` days.
+                    for k, chosen in options.items():
+                        model.add(downstream.day - sources[k].day <= reach).only_enforce_if(
+                            [chosen, late.Not()]
+                        )
+                    units.append(late)
+        return sum(units, Zero)
+
+    @staticmethod
+    def _rhythm(model: cp_model.CpModel, instance: Instance, v: Variables) -> cp_model.LinearExprT:
+        units = []
+        if instance.scenario.weights.rhythm == 0:
+            return Zero
+        for group in instance.groups:
+            meetings = v.meetings[group.id]
+            for meeting in meetings:
+                usual = [
+                    d for d in meeting.days if goals.weekday(instance, d) == group.usual_weekday
+                ]
+                units.append(_outside(model, meeting, usual, f"weekday[{meeting.name}]"))
+            by_index = {(m.slice_index, m.k): m for m in meetings}
+            for target in goals.spread_targets(group):
+                meeting = by_index.get((target.slice_index, target.k))
+                if meeting is None:
+                    continue
+                near = [
+                    d for d in meeting.days if goals.same_week_of_month(instance, d, target.ideal)
+                ]
+                units.append(_outside(model, meeting, near, f"week_of_month[{meeting.name}]"))
+        return sum(units, Zero)
+
+    @staticmethod
+    def _avoid(model: cp_model.CpModel, instance: Instance, v: Variables) -> cp_model.LinearExprT:
+        units: list[cp_model.LinearExprT] = []
+        for meetings in v.meetings.values():
+            if instance.scenario.weights.avoid == 0:
+                break
+            for meeting in meetings:
+                weights = sorted({instance.avoid[d] for d in meeting.days} - {0})
+                for weight in weights:
+                    calm = [d for d in meeting.days if instance.avoid[d] != weight]
+                    units.append(
+                        weight * _outside(model, meeting, calm, f"avoid[{meeting.name},{weight}]")
+                    )
+        return sum(units, Zero)
+
+    @staticmethod
+    def _person_week(
+        model: cp_model.CpModel, instance: Instance, v: Variables
+    ) -> cp_model.LinearExprT:
+        limit = instance.scenario.person_week_limit
+        if instance.scenario.weights.person_week == 0:
+            return Zero
+        in_week: dict[tuple[str, tuple[int, int]], list[cp_model.IntVar]] = defaultdict(list)
+        cache: dict[tuple[int, tuple[int, int]], cp_model.IntVar] = {}
+        for group_id, meetings in v.meetings.items():
+            for meeting in meetings:
+                weeks = {goals.iso_week(instance, d) for d in meeting.days}
+                for week in weeks:
+                    people = {
+                        p
+                        for d in meeting.days
+                        if goals.iso_week(instance, d) == week
+                        for p in instance.attendees[(group_id, d)]
+                    }
+                    for person in people:
+                        in_week[(person, week)].append((meeting, week))
+        units = []
+        seen: dict[frozenset[tuple[int, tuple[int, int]]], cp_model.IntVar] = {}
+        for (person, week), entries in in_week.items():
+            if len(entries) <= limit:
+                continue
+            flags = []
+            for meeting, w in entries:
+                key = (meeting.day.index, w)
+                if key not in cache:
+                    # 1 when the meeting is in week w (the minimisation keeps it 0 otherwise).
+                    elsewhere = [d for d in meeting.days if goals.iso_week(instance, d) != w]
+                    cache[key] = _outside(model, meeting, elsewhere, f"week[{meeting.name},{w}]")
+                flags.append(cache[key])
+            signature = frozenset((m.day.index, w) for m, w in entries)
+            if signature in seen:
+                units.append(seen[signature])
+                continue
+            over = model.new_int_var(0, len(flags) - limit, f"over[{person},{week}]")
+            model.add(over >= sum(flags) - limit)
+            seen[signature] = over
+            units.append(over)
+        return sum(units, Zero)

@@ -1,0 +1,131 @@
+"""The decision variables: the day and start time of each group's k-th meeting of each year.
+
+A group's meetings are ordered (``day[k] < day[k+1]``), which removes every symmetry between them,
+and each meeting's day domain is cut to the days it can possibly take: its group's options
+(calendar, weekdays, start times that fit, every attendee available), no earlier than the k-th
+meeting could be and no later than the k-th from the end could be, given the minimum gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from cadence.errors import InfeasibleError
+from cadence.instance import GroupData, Instance
+
+MINUTES_PER_DAY = 24 * 60
+
+
+@dataclass
+class Meeting:
+    """One meeting to place: group, year slice, index in that slice, and its variables."""
+
+    group: GroupData
+    slice_index: int
+    k: int
+    mandatory: bool
+    days: tuple[int, ...]
+    day: cp_model.IntVar
+    minute: cp_model.LinearExprT
+    present: cp_model.IntVar | int
+    interval: cp_model.IntervalVar
+
+    @property
+    def name(self) -> str:
+        return f"{self.group.id}[{self.slice_index}.{self.k}]"
+
+    def when_present(self) -> list[cp_model.IntVar]:
+        """Enforcement literals that hold exactly when this meeting takes place."""
+        return [] if isinstance(self.present, int) else [self.present]
+
+
+def _greedy(days: list[int], gap: int, n: int) -> list[int]:
+    """The first ``n`` days that meetings ``gap`` days apart can take, greedily."""
+    found: list[int] = []
+    for day in days:
+        if not found or abs(day - found[-1]) >= gap:
+            found.append(day)
+            if len(found) == n:
+                break
+    return found
+
+
+class Variables:
+    """``meetings[g]``: the group's meetings in order; each with day, start minute and interval."""
+
+    def __init__(self, model: cp_model.CpModel, instance: Instance):
+        self.model = model
+        self.meetings: dict[str, list[Meeting]] = {}
+        for group in instance.groups:
+            self.meetings[group.id] = self._group(model, group)
+
+    def _group(self, model: cp_model.CpModel, group: GroupData) -> list[Meeting]:
+        options = dict(group.options)
+        meetings: list[Meeting] = []
+        for si, piece in enumerate(group.counts):
+            days = [d for d in group.days if piece.first <= d <= piece.last]
+            early = _greedy(days, group.min_gap, piece.high)
+            late = _greedy(days[::-1], group.min_gap, piece.high)[::-1]
+            count = min(piece.high, len(early))
+            if count < piece.low:
+                raise InfeasibleError(
+                    f"{group.id} needs {piece.low} meetings in {piece.year}, but with its "
+                    f"attendees' unavailability and {group.min_gap} days between meetings only "
+                    f"{count} fit"
+                )
+            late = late[len(late) - count :]
+            previous_present: cp_model.IntVar | int = 1
+            for k in range(count):
+                # The k-th meeting is no earlier than the k-th greedy day from the start, and
+                # for the required ones no later than the matching greedy day from the end.
+                mandatory = k < piece.low
+                low = early[k]
+                high = late[count - piece.low + k] if mandatory else late[-1]
+                domain = tuple(d for d in days if low <= d <= high)
+                name = f"{group.id}[{si}.{k}]"
+                day = model.new_int_var_from_domain(
+                    cp_model.Domain.from_values(domain), f"day{name}"
+                )
+                starts = sorted({group.slots[j].start for d in domain for j in options[d]})
+                if len(starts) == 1:
+                    minute: cp_model.LinearExprT = starts[0]
+                else:
+                    minute = model.new_int_var_from_domain(
+                        cp_model.Domain.from_values(starts), f"minute{name}"
+                    )
+                    pairs = [(d, group.slots[j].start) for d in domain for j in options[d]]
+                    model.add_allowed_assignments([day, minute], pairs)
+                present: cp_model.IntVar | int
+                if mandatory:
+                    present = 1
+                else:
+                    present = model.new_bool_var(f"present{name}")
+                    if not isinstance(previous_present, int):
+                        model.add_implication(present, previous_present)
+                    previous_present = present
+                start = model.new_int_var_from_domain(
+                    cp_model.Domain.from_values(
+                        sorted(
+                            {
+                                d * MINUTES_PER_DAY + group.slots[j].start
+                                for d in domain
+                                for j in options[d]
+                            }
+                        )
+                    ),
+                    f"start{name}",
+                )
+                model.add(start == day * MINUTES_PER_DAY + minute)
+                size = group.slots[0].minutes
+                if isinstance(present, int):
+                    interval = model.new_fixed_size_interval_var(start, size, f"at{name}")
+                else:
+                    interval = model.new_optional_fixed_size_interval_var(
+                        start, size, present, f"at{name}"
+                    )
+                meetings.append(
+                    Meeting(group, si, k, mandatory, domain, day, minute, present, interval)
+                )
+        return meetings

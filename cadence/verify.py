@@ -1,0 +1,247 @@
+"""Check any plan against every hard rule of its scenario, without the solver.
+
+One check per rule family; each violation says what is wrong in the coordinator's words
+("AVÄ 2026-03-01 is a Sunday"). Used on every plan the solver returns and by ``cadence check``
+on plans the coordinator edited by hand.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from cadence import sv
+from cadence.calendar import WorkCalendar
+from cadence.instance import dues_for
+from cadence.plan import Meeting, Plan
+from cadence.scenario import WEEKDAYS, Scenario, year_slices
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+def _label(meeting: Meeting) -> str:
+    return f"{meeting.group} {meeting.start.date()}"
+
+
+class Checker:
+    def __init__(self, scenario: Scenario, plan: Plan):
+        self.scenario = scenario
+        self.plan = plan
+        self.calendar = WorkCalendar(scenario.calendar, scenario.period)
+        self.groups = {g.id: g for g in scenario.groups}
+        self.people = {p.id: p for p in scenario.people}
+        self.by_group = {g: sorted(ms, key=lambda m: m.start) for g, ms in plan.by_group().items()}
+
+    def all(self) -> list[Violation]:
+        checks: tuple[Callable[[], Iterator[Violation]], ...] = (
+            self.groups_known,
+            self.working_days,
+            self.counts_and_spacing,
+            self.chain,
+            self.fixed,
+            self.items,
+            self.availability,
+            self.conflicts,
+        )
+        return [violation for check in checks for violation in check()]
+
+    def groups_known(self) -> Iterator[Violation]:
+        for meeting in self.plan.meetings:
+            if meeting.group not in self.groups:
+                yield Violation(
+                    "groups", f"{meeting.id}: the scenario has no group '{meeting.group}'"
+                )
+
+    def _meetings(self) -> Iterator[Meeting]:
+        return (m for m in self.plan.meetings if m.group in self.groups)
+
+    def _is_fixed(self, meeting: Meeting) -> bool:
+        group = self.groups[meeting.group]
+        return any(f.date == meeting.start.date() for f in group.fixed)
+
+    def working_days(self) -> Iterator[Violation]:
+        """Working day, allowed weekday and start time, half days, duration."""
+        period = self.scenario.period
+        for meeting in self._meetings():
+            group = self.groups[meeting.group]
+            day = meeting.start.date()
+            label = _label(meeting)
+            if not period.start <= day <= period.end:
+                yield Violation(
+                    "calendar", f"{label} is outside the period {period.start}–{period.end}"
+                )
+                continue
+            if day.weekday() >= 5:
+                yield Violation("calendar", f"{label} is a {sv.weekday(day)}")
+                continue
+            reason = self.calendar.blocked_reason(day)
+            if reason:
+                yield Violation("calendar", f"{label} is not a working day: {reason}")
+                continue
+            start, end = meeting.start.time(), meeting.end.time()
+            if not self.calendar.fits(day, start, end):
+                cutoff = self.calendar.half_day_cutoff(day)
+                yield Violation(
+                    "calendar",
+                    f"{label} {start:%H:%M}–{end:%H:%M} runs past {cutoff:%H:%M} on a half day",
+                )
+            if self._is_fixed(meeting):
+                continue
+            if WEEKDAYS[day.weekday()] not in group.weekdays:
+                yield Violation(
+                    "calendar", f"{label} is a {sv.weekday(day)}, not one of {group.id}'s weekdays"
+                )
+            if start not in group.start_times:
+                allowed = ", ".join(f"{t:%H:%M}" for t in group.start_times)
+                yield Violation("calendar", f"{label} starts {start:%H:%M}, not at {allowed}")
+            minutes = (meeting.end - meeting.start).total_seconds() / 60
+            if minutes != group.duration_minutes:
+                yield Violation(
+                    "calendar",
+                    f"{label} lasts {minutes:.0f} minutes, not {group.duration_minutes}",
+                )
+
+    def counts_and_spacing(self) -> Iterator[Violation]:
+        for group in self.scenario.groups:
+            meetings = self.by_group.get(group.id, [])
+            for piece in year_slices(self.scenario.period):
+                low, high = piece.counts(group.meetings)
+                n = sum(piece.first <= m.start.date() <= piece.last for m in meetings)
+                if not low <= n <= high:
+                    wanted = str(low) if low == high else f"{low}–{high}"
+                    yield Violation(
+                        "counts",
+                        f"{group.id} meets {n} time{'' if n == 1 else 's'} in {piece.year}, "
+                        f"not {wanted}",
+                    )
+            for a, b in itertools.pairwise(meetings):
+                gap = (b.start.date() - a.start.date()).days
+                if gap < group.min_days_between:
+                    yield Violation(
+                        "spacing",
+                        f"{group.id} meets {a.start.date()} and {b.start.date()}, only {gap} days "
+                        f"apart (at least {group.min_days_between})",
+                    )
+                if group.max_days_between is not None and gap > group.max_days_between:
+                    yield Violation(
+                        "spacing",
+                        f"{group.id} meets {a.start.date()} and then not until {b.start.date()}, "
+                        f"{gap} days later (at most {group.max_days_between})",
+                    )
+
+    def chain(self) -> Iterator[Violation]:
+        for group in self.scenario.groups:
+            for feed in group.feeds:
+                window = feed.lead_days
+                sources = [m.start.date() for m in self.by_group.get(group.id, [])]
+                for target in self.by_group.get(feed.to, []):
+                    day = target.start.date()
+                    if not any(window.min <= (day - s).days <= window.max for s in sources):
+                        yield Violation(
+                            "chain",
+                            f"{feed.to} {day} has no {group.id} meeting "
+                            f"{window.min}–{window.max} days before it",
+                        )
+
+    def fixed(self) -> Iterator[Violation]:
+        for group in self.scenario.groups:
+            for fixed in group.fixed:
+                start = fixed.time or group.start_times[0]
+                found = [m for m in self.by_group.get(group.id, []) if m.start.date() == fixed.date]
+                if not found:
+                    yield Violation(
+                        "fixed", f"{group.id} has no meeting on its fixed date {fixed.date}"
+                    )
+                elif found[0].start.time() != start:
+                    yield Violation(
+                        "fixed",
+                        f"{group.id} {fixed.date} starts {found[0].start:%H:%M}, "
+                        f"fixed at {start:%H:%M}",
+                    )
+
+    def items(self) -> Iterator[Violation]:
+        """Each due item on a meeting of its group inside its window (first meeting, before)."""
+        start = self.scenario.period.start
+        carrying: dict[str, list[Meeting]] = {}
+        for due in dues_for(self.scenario):
+            item = self.scenario.item(due.item)
+            meetings = self.by_group.get(due.group, [])
+            first, last = due.occurrence
+            occurrence = [m for m in meetings if first <= (m.start.date() - start).days <= last]
+            days = set(due.days)
+            candidates = [
+                m for m in occurrence
+                if due.item in m.items and (m.start.date() - start).days in days
+            ]  # fmt: skip
+            if due.first_meeting and occurrence:
+                candidates = [m for m in candidates if m is occurrence[0]]
+            if due.before is not None:
+                target_key, low, high = due.before
+                targets = carrying.get(target_key, [])
+                candidates = [
+                    m for m in candidates
+                    if any(low <= (t.start.date() - m.start.date()).days <= high for t in targets)
+                ]  # fmt: skip
+            carrying[due.key] = candidates
+            if candidates:
+                continue
+            where = _window_words(due, item.first_meeting, start)
+            yield Violation("items", f"“{item.title}” is not on a {due.group} meeting {where}")
+
+    def availability(self) -> Iterator[Violation]:
+        for meeting in self._meetings():
+            group = self.groups[meeting.group]
+            day = meeting.start.date()
+            chair = group.chair_on(day)
+            for person_id in dict.fromkeys([*([chair] if chair else []), *group.members]):
+                person = self.people[person_id]
+                reason = self.calendar.unavailable_reason(
+                    person, day, meeting.start.time(), meeting.end.time()
+                )
+                if reason:
+                    yield Violation(
+                        "availability", f"{person.name} cannot attend {_label(meeting)} ({reason})"
+                    )
+
+    def conflicts(self) -> Iterator[Violation]:
+        by_person: dict[str, list[Meeting]] = defaultdict(list)
+        for meeting in self._meetings():
+            group = self.groups[meeting.group]
+            chair = group.chair_on(meeting.start.date())
+            for person_id in dict.fromkeys([*([chair] if chair else []), *group.members]):
+                by_person[person_id].append(meeting)
+        for person_id, meetings in by_person.items():
+            meetings.sort(key=lambda m: m.start)
+            for a, b in itertools.combinations(meetings, 2):
+                if a.start < b.end and b.start < a.end:
+                    yield Violation(
+                        "conflicts",
+                        f"{self.people[person_id].name} is at {a.group} and {b.group} at the "
+                        f"same time on {a.start.date()}",
+                    )
+
+
+def _window_words(due, first_meeting: bool, start: date) -> str:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    low = start + timedelta(days=min(due.days)) if due.days else start
+    high = start + timedelta(days=max(due.days)) if due.days else start
+    if due.before is not None:
+        return f"{due.before[1]}–{due.before[2]} days before the meeting it prepares"
+    words = f"between {low} and {high}"
+    return f"as the first meeting {words}" if first_meeting else words
+
+
+def check(scenario: Scenario, plan: Plan) -> list[Violation]:
+    """Every violation of the scenario's hard rules in ``plan``; empty when the plan holds."""
+    return Checker(scenario, plan).all()

@@ -1,0 +1,171 @@
+"""The solver: plans that hold every rule (checked by the verifier), optimality, determinism."""
+
+from dataclasses import replace
+from datetime import date, time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cadence import instance, loader, solver
+from cadence.errors import InfeasibleError
+from cadence.export.table import plan_csv
+from cadence.planning import make_plan
+from cadence.scenario import (
+    Count,
+    Feed,
+    Group,
+    LeadWindow,
+    Organisation,
+    Period,
+    Person,
+    Scenario,
+    Unavailability,
+)
+from cadence.verify import check
+from tests.conftest import DATA
+
+FAST = solver.Settings(time_limit=5)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return loader.load(DATA / "tiny.yaml").scenario
+
+
+@pytest.fixture(scope="module")
+def tiny_outcome(tiny):
+    return make_plan(tiny, "tiny", FAST)
+
+
+def test_tiny_plan_is_optimal_and_holds(tiny, tiny_outcome):
+    """The tiny scenario solves to proven optimality and the verifier finds nothing."""
+    assert tiny_outcome.result.status == "optimal"
+    assert check(tiny, tiny_outcome.plan) == []
+
+
+def test_plan_objective_equals_solver_objective(tiny, tiny_outcome):
+    """The plan computes its own objective from the scenario; at the optimum it is the solver's."""
+    inst = instance.build(tiny)
+    assert tiny_outcome.plan.goal_values(inst) == tiny_outcome.result.goal_values
+    assert tiny_outcome.plan.objective(inst) == tiny_outcome.result.objective
+
+
+def test_fixed_meeting_and_items(tiny, tiny_outcome):
+    """The fixed BG meeting is at 13:00 on 16 April and carries the decision; AGA prepares it."""
+    fixed = next(m for m in tiny_outcome.plan.meetings if m.start.date() == date(2026, 4, 16))
+    assert (fixed.group, fixed.start.time()) == ("BG", time(13))
+    assert "beslut" in fixed.items
+    (prepared,) = [m for m in tiny_outcome.plan.meetings if "beredning" in m.items]
+    assert prepared.group == "AGA"
+    assert 8 <= (fixed.start.date() - prepared.start.date()).days <= 42
+    assert check(tiny, tiny_outcome.plan) == []
+
+
+def test_unavailable_weekday_avoided(tiny, tiny_outcome):
+    """The coordinator is off on Mondays, so no arbetsgrupp meets on a Monday."""
+    ag_days = [m.start.date() for m in tiny_outcome.plan.meetings if m.group.startswith("AG")]
+    assert ag_days and all(d.weekday() != 0 for d in ag_days)
+    assert check(tiny, tiny_outcome.plan) == []
+
+
+def test_same_input_same_plan(tiny, tiny_outcome):
+    """Two solves of the same scenario give byte-identical plan.csv."""
+    again = make_plan(tiny, "tiny", FAST)
+    assert plan_csv(again.plan) == plan_csv(tiny_outcome.plan)
+    assert check(tiny, again.plan) == []
+
+
+def test_small_scenario_plan_holds():
+    """The small year-long scenario gets a plan that the verifier accepts."""
+    scenario = loader.load(DATA / "small.yaml").scenario
+    outcome = make_plan(scenario, "small", FAST)
+    assert outcome.result.has_plan
+    assert check(scenario, outcome.plan) == []
+    assert {g: len(ms) for g, ms in outcome.plan.by_group().items()}["SG"] == 4
+
+
+def test_fixed_date_with_unavailable_chair_is_explained(tiny):
+    """A fixed meeting its chair cannot attend stops the plan with the reason in words."""
+    chef = tiny.person("chef")
+    away = replace(
+        chef, unavailable=(Unavailability(dates=(date(2026, 4, 16),), reason="Semester"),)
+    )
+    scenario = replace(tiny, people=tuple(away if p.id == "chef" else p for p in tiny.people))
+    with pytest.raises(
+        InfeasibleError, match="BG 2026-04-16 13:00 is fixed, but Socialchef cannot attend"
+    ):
+        make_plan(scenario, "tiny", FAST)
+
+
+def test_chain_that_cannot_hold_is_infeasible(tiny):
+    """A beredningsgrupp fixed before any arbetsgrupp can meet has no plan (exit code 1 path)."""
+    bg = tiny.group("BG")
+    early = replace(bg, fixed=(replace(bg.fixed[0], date=date(2026, 1, 8)),))
+    scenario = replace(
+        tiny,
+        groups=tuple(early if g.id == "BG" else g for g in tiny.groups),
+        items=tuple(i for i in tiny.items if i.id == "arsberattelse"),
+    )
+    with pytest.raises(InfeasibleError):
+        make_plan(scenario, "tiny", FAST)
+
+
+# -- property: any plan the solver returns passes the verifier --------------------------------
+
+
+def _scenario(n_groups: int, counts: list[int], leads: list[tuple[int, int]], busy: list[int]):
+    people = tuple(Person(id=f"p{i}", name=f"Person {i}", organisation="RS") for i in range(3))
+    groups = []
+    for i in range(n_groups):
+        feeds = ()
+        if i + 1 < n_groups:
+            low, span = leads[i]
+            feeds = (Feed(to=f"G{i + 1}", lead_days=LeadWindow(min=8 + low, max=8 + low + span)),)
+        groups.append(
+            Group(
+                id=f"G{i}",
+                name=f"Grupp {i}",
+                kind="arbetsgrupp" if i == 0 else "styrgrupp",
+                meetings=Count(min=counts[i], max=counts[i]),
+                members=(f"p{i % 3}", f"p{(i + 1) % 3}"),
+                start_times=(time(9), time(13)),
+                min_days_between=14,
+                feeds=feeds,
+            )
+        )
+    unavailable = tuple(
+        Unavailability(weekdays=(("mon", "tue", "wed", "thu", "fri")[d],), reason="upptagen")
+        for d in busy
+    )
+    people = (replace(people[0], unavailable=unavailable), *people[1:])
+    return Scenario(
+        name="Slumpad",
+        period=Period(start=date(2026, 1, 1), end=date(2026, 3, 31)),
+        groups=tuple(groups),
+        organisations=(Organisation(id="RS", name="Region", kind="region"),),
+        people=people,
+    )
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n_groups=st.integers(1, 3),
+    counts=st.lists(st.integers(1, 8), min_size=3, max_size=3),
+    leads=st.lists(st.tuples(st.integers(0, 10), st.integers(0, 30)), min_size=2, max_size=2),
+    busy=st.lists(st.integers(0, 4), max_size=2, unique=True),
+)
+def test_any_returned_plan_passes_the_verifier(n_groups, counts, leads, busy):
+    """Random small structures: whatever plan the solver returns, the verifier accepts it."""
+    scenario = _scenario(n_groups, counts, leads, busy)
+    try:
+        outcome = make_plan(scenario, "random", solver.Settings(time_limit=2))
+    except InfeasibleError:
+        return  # no plan claimed, nothing to verify
+    assert check(scenario, outcome.plan) == []
+    for group in scenario.groups:
+        n = sum(m.group == group.id for m in outcome.plan.meetings)
+        # Counts are per year: a quarter of a year scales them (min down, max up).
+        assert n in range(
+            int(group.meetings.min * 90 / 365), -(-group.meetings.max * 90 // 365) + 1
+        )
