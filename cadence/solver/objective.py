@@ -8,6 +8,7 @@ which proves lower bounds on sums of many small penalties well.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
@@ -59,9 +60,14 @@ class Objective:
                 meeting = by_index.get((target.slice_index, target.k))
                 if meeting is None:
                     continue
+                nested = []
                 for limit in goals.SPREAD_THRESHOLDS:
                     near = [d for d in meeting.days if abs(d - target.ideal) <= limit]
-                    units.append(_outside(model, meeting, near, f"spread[{meeting.name},{limit}]"))
+                    nested.append(_outside(model, meeting, near, f"spread[{meeting.name},{limit}]"))
+                # Further than 10 days implies further than 3: say so, for the LP.
+                for near_miss, far_miss in itertools.pairwise(nested):
+                    model.add_implication(far_miss, near_miss)
+                units.extend(nested)
         return sum(units, Zero)
 
     @staticmethod

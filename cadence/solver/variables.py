@@ -58,6 +58,10 @@ class Variables:
     def __init__(self, model: cp_model.CpModel, instance: Instance):
         self.model = model
         self.meetings: dict[str, list[Meeting]] = {}
+        # Filled by the constraint families that own them (precedence, items).
+        self.prepares: dict[tuple[int, int], dict[int, cp_model.IntVar]] = {}
+        self.link_targets: list[str] = [link.to for link in instance.links]
+        self.carrier: dict[str, dict[int, cp_model.IntVar]] = {}
         for group in instance.groups:
             self.meetings[group.id] = self._group(model, group)
 

@@ -14,7 +14,6 @@ from cadence.solver.variables import Variables
 
 
 def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
-    v.carrier = {}
     for due in instance.dues:
         meetings = v.meetings[due.group]
         allowed = set(due.days)

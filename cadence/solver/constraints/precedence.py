@@ -20,7 +20,6 @@ def candidates(link: Link, downstream: Meeting, sources: list[Meeting]) -> list[
 
 
 def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
-    v.prepares = {}
     for li, link in enumerate(instance.links):
         sources = v.meetings[link.source]
         for j, downstream in enumerate(v.meetings[link.to]):
@@ -34,8 +33,33 @@ def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
                 model.add(lead <= link.high).only_enforce_if(chosen)
                 options[sources.index(source)] = chosen
             v.prepares[(li, j)] = options
-            # Held meetings need one preparing meeting; absent ones need none.
-            if options:
-                model.add_bool_or(list(options.values())).only_enforce_if(downstream.when_present())
+            # A held meeting has exactly one preparing meeting (several would be the same plan
+            # counted twice); an absent one has none.
+            chosen_any = sum(options.values(), cp_model.LinearExpr.constant(0))
+            if isinstance(downstream.present, int):
+                model.add(chosen_any == 1)
             else:
-                model.add_bool_or([]).only_enforce_if(downstream.when_present())
+                model.add(chosen_any == downstream.present)
+        _monotone(model, v, li)
+
+
+def _monotone(model: cp_model.CpModel, v: Variables, li: int) -> None:
+    """A later meeting is never prepared by an earlier meeting than the one before it.
+
+    Valid: the latest preparing meeting inside the window moves forward with the prepared
+    meeting, so some optimal plan always has this order; it removes crossing choices.
+    """
+    j = 0
+    while (li, j + 1) in v.prepares:
+        this, nxt = v.prepares[(li, j)], v.prepares[(li, j + 1)]
+        if this and nxt:
+            model.add(
+                sum(k * c for k, c in this.items()) <= sum(k * c for k, c in nxt.items())
+            ).only_enforce_if(_both_present(v, li, j))
+        j += 1
+
+
+def _both_present(v: Variables, li: int, j: int) -> list[cp_model.IntVar]:
+    link_to = v.link_targets[li]
+    meetings = v.meetings[link_to]
+    return [*meetings[j].when_present(), *meetings[j + 1].when_present()]
