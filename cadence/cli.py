@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,24 @@ def _write_atomically(folder: Path, files: dict[str, bytes]) -> None:
             os.replace(source, target)
 
 
+def _held_meetings(folder: Path, as_of: date) -> list:
+    """The previous plan's meetings before ``as_of``: they took place and never move."""
+    from cadence.export.table import read_plan
+    from cadence.instance import Held
+
+    previous = folder / "plan.csv"
+    if not previous.exists():
+        raise InputError(
+            f"as of {as_of}, meetings before it are held, but {previous} does not exist: "
+            "plan without --as-of first, or point --out at the published plan"
+        )
+    return [
+        Held(m.group, m.start.date(), m.start.time())
+        for m in read_plan(previous).meetings
+        if m.start.date() < as_of
+    ]
+
+
 def _progress(elapsed: float, objective: float, bound: float) -> None:
     if elapsed >= 1.0:
         click.echo(f"  {elapsed:6.1f} s  best {objective:.0f}  bound {bound:.0f}", err=True)
@@ -146,22 +165,32 @@ def _progress(elapsed: float, objective: float, bound: float) -> None:
     help="Solver budget in CP-SAT deterministic seconds (same budget, same plan on any machine).",
 )
 @click.option("--workers", type=int, default=8, show_default=True, help="CP-SAT workers.")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Meetings before this day (in the previous plan.csv in --out) are held and never move.",
+)
 @_domain_errors
-def plan(scenario: Path, out: Path | None, time_limit: float, workers: int) -> None:
+def plan(
+    scenario: Path, out: Path | None, time_limit: float, workers: int, as_of: datetime | None
+) -> None:
     """Place every meeting of the period and write the plan (plan.csv)."""
     from cadence import solver
     from cadence.export.table import plan_csv
     from cadence.planning import make_plan
 
     loaded = _load(scenario)
+    folder = out or Path("exports") / scenario.stem
+    cutoff = as_of.date() if as_of else loaded.scenario.period.as_of
+    held = _held_meetings(folder, cutoff) if cutoff else []
     settings = solver.Settings(time_limit=time_limit, workers=workers)
-    outcome = make_plan(loaded.scenario, scenario.stem, settings, _progress)
+    outcome = make_plan(loaded.scenario, scenario.stem, settings, _progress, held, cutoff)
     result = outcome.result
     if outcome.violations:  # the solver and the verifier disagree: never publish such a plan
         for violation in outcome.violations:
             click.echo(f"violation: {violation}", err=True)
         raise CadenceError("the plan breaks the rules above; nothing was written")
-    folder = out or Path("exports") / scenario.stem
     _write_atomically(folder, {"plan.csv": plan_csv(outcome.plan)})
     gap = "" if result.status == "optimal" else f", bound {result.bound:.0f}"
     click.echo(

@@ -143,8 +143,13 @@ class Instance:
         return next(g for g in self.groups if g.id == group_id)
 
 
-def build(scenario: Scenario, held: Iterable[Held] = ()) -> Instance:
-    """Apply the calendar and availability rules; raise InfeasibleError when a fixed date fails."""
+def build(scenario: Scenario, held: Iterable[Held] = (), as_of: date | None = None) -> Instance:
+    """Apply the calendar and availability rules; raise InfeasibleError when a fixed date fails.
+
+    Before ``as_of`` (default: the period's ``as_of``) only the ``held`` meetings exist: they took
+    place as they did, whatever the rules say now, and no new meeting can be put in the past.
+    """
+    as_of = as_of or scenario.period.as_of
     cal = WorkCalendar(scenario.calendar, scenario.period)
     start = scenario.period.start
     slices = year_slices(scenario.period)
@@ -164,9 +169,18 @@ def build(scenario: Scenario, held: Iterable[Held] = ()) -> Instance:
             attendees[(group.id, (day - start).days)] = _attendees(group, day)
         decided_set = set(decided)
         held_days = {d for d, _ in decided}
+        past = {
+            (h.day, h.start) for h in held_by_group.get(group.id, []) if as_of and h.day < as_of
+        }
         options = []
         for day in cal.all_days:
             index = (day - start).days
+            if as_of is not None and day < as_of:
+                # The past: exactly the meetings that were held, with no rule to check again.
+                allowed = tuple(i for i, t in enumerate(slot_times) if (day, t) in past)
+                if allowed:
+                    options.append((index, allowed))
+                continue
             if day in held_days:
                 candidates = [i for i, t in enumerate(slot_times) if (day, t) in decided_set]
             else:
@@ -189,6 +203,8 @@ def build(scenario: Scenario, held: Iterable[Held] = ()) -> Instance:
         fixed = []
         option_map = dict(options)
         for day, t in decided:
+            if as_of is not None and day < as_of and (day, t) not in past:
+                continue  # a fixed date in the past that was not held: it is history now
             index, slot = (day - start).days, slot_times.index(t)
             if slot not in option_map.get(index, ()):
                 raise InfeasibleError(

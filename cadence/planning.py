@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from cadence import instance as instances
 from cadence import plan as plans
@@ -28,9 +29,10 @@ def make_plan(
     settings: solver.Settings = DEFAULT_SETTINGS,
     progress: Callable[[float, float, float], None] | None = None,
     held: Iterable[instances.Held] = (),
+    as_of: date | None = None,
 ) -> Outcome:
     """Solve the scenario; raise InfeasibleError when no plan can keep every rule."""
-    inst = instances.build(scenario, held)
+    inst = instances.build(scenario, held, as_of)
     result = solver.solve(inst, settings, progress)
     if not result.has_plan:
         if result.status == "infeasible":
@@ -52,4 +54,4 @@ def make_plan(
         bound=result.bound,
         solve_seconds=result.solve_seconds,
     )
-    return Outcome(plan, result, tuple(check(scenario, plan)))
+    return Outcome(plan, result, tuple(check(scenario, plan, as_of)))

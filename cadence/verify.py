@@ -34,9 +34,12 @@ def _label(meeting: Meeting) -> str:
 
 
 class Checker:
-    def __init__(self, scenario: Scenario, plan: Plan):
+    def __init__(self, scenario: Scenario, plan: Plan, as_of: date | None = None):
         self.scenario = scenario
         self.plan = plan
+        # Meetings before as_of were held as they were: the rules about a single meeting (its
+        # day, its people) are not judged again, only what ties it to meetings still to come.
+        self.as_of = as_of or scenario.period.as_of
         self.calendar = WorkCalendar(scenario.calendar, scenario.period)
         self.groups = {g.id: g for g in scenario.groups}
         self.people = {p.id: p for p in scenario.people}
@@ -63,7 +66,10 @@ class Checker:
                 )
 
     def _meetings(self) -> Iterator[Meeting]:
-        return (m for m in self.plan.meetings if m.group in self.groups)
+        return (m for m in self.plan.meetings if m.group in self.groups and not self._held(m))
+
+    def _held(self, meeting: Meeting) -> bool:
+        return self.as_of is not None and meeting.start.date() < self.as_of
 
     def _is_fixed(self, meeting: Meeting) -> bool:
         group = self.groups[meeting.group]
@@ -125,6 +131,8 @@ class Checker:
                         f"not {wanted}",
                     )
             for a, b in itertools.pairwise(meetings):
+                if self._held(b):
+                    continue
                 gap = (b.start.date() - a.start.date()).days
                 if gap < group.min_days_between:
                     yield Violation(
@@ -145,6 +153,8 @@ class Checker:
                 window = feed.lead_days
                 sources = [m.start.date() for m in self.by_group.get(group.id, [])]
                 for target in self.by_group.get(feed.to, []):
+                    if self._held(target):
+                        continue
                     day = target.start.date()
                     if not any(window.min <= (day - s).days <= window.max for s in sources):
                         yield Violation(
@@ -242,6 +252,6 @@ def _window_words(due, first_meeting: bool, start: date) -> str:  # type: ignore
     return f"as the first meeting {words}" if first_meeting else words
 
 
-def check(scenario: Scenario, plan: Plan) -> list[Violation]:
+def check(scenario: Scenario, plan: Plan, as_of: date | None = None) -> list[Violation]:
     """Every violation of the scenario's hard rules in ``plan``; empty when the plan holds."""
-    return Checker(scenario, plan).all()
+    return Checker(scenario, plan, as_of).all()

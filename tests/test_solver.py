@@ -169,3 +169,29 @@ def test_any_returned_plan_passes_the_verifier(n_groups, counts, leads, busy):
         assert n in range(
             int(group.meetings.min * 90 / 365), -(-group.meetings.max * 90 // 365) + 1
         )
+
+
+def test_as_of_holds_the_past(tiny, tiny_outcome):
+    """Meetings before as_of stay as they were, even if a new unavailability now covers one."""
+    from cadence.instance import Held
+
+    as_of = date(2026, 4, 10)
+    past = [m for m in tiny_outcome.plan.meetings if m.start.date() < as_of]
+    held = [Held(m.group, m.start.date(), m.start.time()) for m in past]
+    first_ag = min((m for m in past if m.group == "AGA"), key=lambda m: m.start)
+    nvk = tiny.person("nvk")
+    busy = Unavailability(dates=(first_ag.start.date(),), reason="Sjuk")
+    scenario = replace(
+        tiny,
+        people=tuple(
+            replace(p, unavailable=(*p.unavailable, busy)) if p.id == "nvk" else p
+            for p in tiny.people
+        ),
+    )
+    assert nvk.unavailable != scenario.person("nvk").unavailable
+    outcome = make_plan(scenario, "tiny", FAST, held=held, as_of=as_of)
+    kept = {(m.group, m.start) for m in outcome.plan.meetings if m.start.date() < as_of}
+    assert kept == {(m.group, m.start) for m in past}
+    assert check(scenario, outcome.plan, as_of) == []
+    # Judged without as_of, the held meeting breaks the new rule: the verifier still sees it.
+    assert any("Sjuk" in v.message for v in check(scenario, outcome.plan))
