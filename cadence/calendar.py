@@ -82,13 +82,17 @@ class WorkCalendar:
         self.rules = rules
         self.period = period
         years = list(period.years())
-        kwargs = {"subdiv": rules.subdivision, "years": years}
-        probe = holidays.country_holidays(rules.country, **kwargs)
-        if "sv" in probe.supported_languages:
-            kwargs["language"] = "sv"
+        probe = holidays.country_holidays(rules.country, subdiv=rules.subdivision, years=years)
+        language = "sv" if "sv" in probe.supported_languages else None
         self._by_category: dict[str, dict[date, str]] = {}
         for category in probe.supported_categories:
-            table = holidays.country_holidays(rules.country, categories=(category,), **kwargs)
+            table = holidays.country_holidays(
+                rules.country,
+                subdiv=rules.subdivision,
+                years=years,
+                language=language,
+                categories=(category,),
+            )
             self._by_category[category] = dict(table.items())
 
         self.holidays: dict[date, str] = {}

@@ -20,6 +20,7 @@ import click
 from cadence import loader, sv
 from cadence.calendar import WorkCalendar
 from cadence.errors import CadenceError, InputError
+from cadence.instance import Held
 
 DEFAULT_SCENARIO = Path("scenarios/sormland-2026.yaml")
 
@@ -131,10 +132,9 @@ def _write_atomically(folder: Path, files: dict[str, bytes]) -> None:
             os.replace(source, target)
 
 
-def _held_meetings(folder: Path, as_of: date) -> list:
+def _held_meetings(folder: Path, as_of: date) -> list[Held]:
     """The previous plan's meetings before ``as_of``: they took place and never move."""
     from cadence.export.table import read_plan
-    from cadence.instance import Held
 
     previous = folder / "plan.csv"
     if not previous.exists():

@@ -123,7 +123,7 @@ def field_names(cls: Any) -> list[str]:
 class _Locator:
     """Turns key paths into ``file:line path: message`` problems using the YAML tree."""
 
-    def __init__(self, name: str, tree: CommentedMap):
+    def __init__(self, name: str, tree: dict[Any, Any]):
         self.name = name
         self.tree = tree
 

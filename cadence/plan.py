@@ -11,7 +11,7 @@ import unicodedata
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cadence import goals
@@ -59,7 +59,6 @@ class Plan:
     solver_objective: int | None = None
     bound: float | None = None
     solve_seconds: float | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     def by_group(self) -> dict[str, list[Meeting]]:
         groups: dict[str, list[Meeting]] = defaultdict(list)
@@ -90,7 +89,10 @@ def build(
     placed: Mapping[str, Sequence[tuple[int, int]]],
     carried: Mapping[str, int],
     uid_domain: str,
-    **solve_facts: object,
+    status: str = "unknown",
+    solver_objective: int | None = None,
+    bound: float | None = None,
+    solve_seconds: float | None = None,
 ) -> Plan:
     """A plan from placed meetings (group → (day, slot)) and carried items (due key → day)."""
     scenario = instance.scenario
@@ -140,7 +142,7 @@ def build(
         )
         for draft in drafts
     )
-    return Plan(scenario.name, meetings, **solve_facts)  # type: ignore[arg-type]
+    return Plan(scenario.name, meetings, status, solver_objective, bound, solve_seconds)
 
 
 @dataclass(frozen=True)

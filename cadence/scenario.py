@@ -19,10 +19,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar, dataclass_transform
 
 from pydantic import BeforeValidator, ConfigDict, with_config
 
+T = TypeVar("T")
 Path = tuple[str | int, ...]
 Finding = tuple[Path, str]
 
@@ -46,7 +47,8 @@ def _clock(value: Any) -> Any:
 Clock = Annotated[time, BeforeValidator(_clock, json_schema_input_type=str)]
 
 
-def frozen(cls: type) -> type:
+@dataclass_transform(frozen_default=True, kw_only_default=True)
+def frozen(cls: type[T]) -> type[T]:
     """Make a scenario type: a frozen, keyword-only dataclass that rejects unknown keys."""
     return with_config(_CONFIG)(dataclass(frozen=True, kw_only=True)(cls))
 
@@ -459,21 +461,24 @@ class Group:
                     (f"a meeting starting {start:%H:%M} would end after midnight"),
                 )
         for i, fixed in enumerate(self.fixed):
-            start = fixed.time
-            if start and (start.hour * 60 + start.minute + self.duration_minutes) > 24 * 60:
+            at = fixed.time
+            if at and (at.hour * 60 + at.minute + self.duration_minutes) > 24 * 60:
                 yield (
                     ("fixed", i, "time"),
-                    (f"a meeting starting {start:%H:%M} would end after midnight"),
+                    (f"a meeting starting {at:%H:%M} would end after midnight"),
                 )
         for i, day in enumerate(self.weekdays):
             if day not in WORKDAYS:
                 yield ("weekdays", i), f"meetings are held on working days (mon–fri), not '{day}'"
         yield from _each("chairs", self.chairs)
         yield from _each("feeds", self.feeds)
-        for i, count in Counter(f.date for f in self.fixed).items():
+        fixed_days = [f.date for f in self.fixed]
+        for fixed_day, count in Counter(fixed_days).items():
             if count > 1:
-                index = [f.date for f in self.fixed].index(i)
-                yield ("fixed", index, "date"), f"two fixed meetings on {i}"
+                yield (
+                    ("fixed", fixed_days.index(fixed_day), "date"),
+                    f"two fixed meetings on {fixed_day}",
+                )
 
     def chair_on(self, day: date) -> str | None:
         """The chair's person id on ``day``, if a term covers it."""
@@ -673,9 +678,9 @@ class Scenario:
             for mi, member in enumerate(group.members):
                 if member not in people:
                     yield ("groups", gi, "members", mi), f"unknown person '{member}'"
-            for mi, count in Counter(group.members).items():
+            for member_id, count in Counter(group.members).items():
                 if count > 1:
-                    yield ("groups", gi, "members"), f"'{mi}' is listed {count} times"
+                    yield ("groups", gi, "members"), f"'{member_id}' is listed {count} times"
             for ci, term in enumerate(group.chairs):
                 if term.person not in people:
                     yield ("groups", gi, "chairs", ci, "person"), f"unknown person '{term.person}'"

@@ -87,7 +87,7 @@ def calendar_problems(scenario: Scenario) -> Iterator[Finding]:
                     ),
                 )
     for ii, item in enumerate(scenario.items):
-        low, high = item.window_from, item.window_to
-        too_late = isinstance(low, date) and low > period.end
-        if too_late or (isinstance(high, date) and high < period.start):
-            yield ("items", ii), f"the window {low}–{high} is outside the period"
+        opens, closes = item.window_from, item.window_to
+        too_late = isinstance(opens, date) and opens > period.end
+        if too_late or (isinstance(closes, date) and closes < period.start):
+            yield ("items", ii), f"the window {opens}–{closes} is outside the period"

@@ -11,11 +11,11 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from cadence import sv
 from cadence.calendar import WorkCalendar
-from cadence.instance import dues_for
+from cadence.instance import Due, dues_for
 from cadence.plan import Meeting, Plan
 from cadence.scenario import WEEKDAYS, Scenario, year_slices
 
@@ -241,13 +241,13 @@ class Checker:
                     )
 
 
-def _window_words(due, first_meeting: bool, start: date) -> str:  # type: ignore[no-untyped-def]
-    from datetime import timedelta
-
-    low = start + timedelta(days=min(due.days)) if due.days else start
-    high = start + timedelta(days=max(due.days)) if due.days else start
+def _window_words(due: Due, first_meeting: bool, start: date) -> str:
     if due.before is not None:
         return f"{due.before[1]}–{due.before[2]} days before the meeting it prepares"
+    if not due.days:
+        return "in its window (no day of the period is in it)"
+    low = start + timedelta(days=min(due.days))
+    high = start + timedelta(days=max(due.days))
     words = f"between {low} and {high}"
     return f"as the first meeting {words}" if first_meeting else words
 

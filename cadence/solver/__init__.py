@@ -124,10 +124,10 @@ def solve(
         ]
         meetings[group.id] = tuple(sorted(held))
     carriers = {}
+    group_of = {due.key: due.group for due in instance.dues}
     for key, options in v.carrier.items():
-        group = next(d.group for d in instance.dues if d.key == key)
         chosen = next(i for i, var in options.items() if solver.boolean_value(var))
-        carriers[key] = solver.value(v.meetings[group][chosen].day)
+        carriers[key] = solver.value(v.meetings[group_of[key]][chosen].day)
     values = {goal: int(solver.value(term)) for goal, term in objective.terms.items()}
     assert set(values) == set(goals.GOALS)
     return Result(

@@ -103,13 +103,13 @@ class Objective:
                 units.append(_outside(model, meeting, usual, f"weekday[{meeting.name}]"))
             by_index = {(m.slice_index, m.k): m for m in meetings}
             for target in goals.spread_targets(group):
-                meeting = by_index.get((target.slice_index, target.k))
-                if meeting is None:
+                required = by_index.get((target.slice_index, target.k))
+                if required is None:
                     continue
                 near = [
-                    d for d in meeting.days if goals.same_week_of_month(instance, d, target.ideal)
+                    d for d in required.days if goals.same_week_of_month(instance, d, target.ideal)
                 ]
-                units.append(_outside(model, meeting, near, f"week_of_month[{meeting.name}]"))
+                units.append(_outside(model, required, near, f"week_of_month[{required.name}]"))
         return sum(units, Zero)
 
     @staticmethod
@@ -134,7 +134,9 @@ class Objective:
         limit = instance.scenario.person_week_limit
         if instance.scenario.weights.person_week == 0:
             return Zero
-        in_week: dict[tuple[str, tuple[int, int]], list[cp_model.IntVar]] = defaultdict(list)
+        in_week: dict[tuple[str, tuple[int, int]], list[tuple[Meeting, tuple[int, int]]]] = (
+            defaultdict(list)
+        )
         cache: dict[tuple[int, tuple[int, int]], cp_model.IntVar] = {}
         for group_id, meetings in v.meetings.items():
             for meeting in meetings:

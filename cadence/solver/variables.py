@@ -28,7 +28,9 @@ class Meeting:
     mandatory: bool
     days: tuple[int, ...]
     day: cp_model.IntVar
-    minute: cp_model.LinearExprT
+    minute: cp_model.IntVar | int
+    start: cp_model.IntVar
+    """Minutes from the period's first midnight: day * 1440 + minute."""
     present: cp_model.IntVar | int
     interval: cp_model.IntervalVar
 
@@ -93,8 +95,9 @@ class Variables:
                     cp_model.Domain.from_values(domain), f"day{name}"
                 )
                 starts = sorted({group.slots[j].start for d in domain for j in options[d]})
+                minute: cp_model.IntVar | int
                 if len(starts) == 1:
-                    minute: cp_model.LinearExprT = starts[0]
+                    minute = starts[0]
                 else:
                     minute = model.new_int_var_from_domain(
                         cp_model.Domain.from_values(starts), f"minute{name}"
@@ -130,6 +133,6 @@ class Variables:
                         start, size, present, f"at{name}"
                     )
                 meetings.append(
-                    Meeting(group, si, k, mandatory, domain, day, minute, present, interval)
+                    Meeting(group, si, k, mandatory, domain, day, minute, start, present, interval)
                 )
         return meetings

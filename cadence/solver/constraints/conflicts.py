@@ -38,8 +38,8 @@ def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
                 for literal in meeting.when_present():
                     model.add_implication(there, literal)
                 copy = model.new_optional_fixed_size_interval_var(
-                    meeting.interval.start_expr(),
-                    meeting.interval.size_expr(),
+                    meeting.start,
+                    meeting.group.slots[0].minutes,
                     there,
                     f"at[{person},{meeting.name}]",
                 )
