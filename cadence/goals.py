@@ -6,8 +6,9 @@ them "weeks away from what we want"), so the scenario's weights trade them again
 and the solver can prove its bound with few distinct objective values:
 
 - ``spread``: the k-th of a group's n required meetings in a year has an ideal day, (2k+1)/2n of
-  the way along the group's open days of that year (breaks and holidays do not count). A unit
-  for each of the thresholds 3, 10, 17 and 24 days that the meeting is further away than.
+  the way along the group's open days of that year (breaks and holidays do not count), moved by
+  the group's stage in the chain (:func:`cadence.instance.stages`). A unit for each of the
+  thresholds 3, 10, 17 and 24 days that the meeting is further away than.
 - ``lead``: for each meeting of a prepared group and each group that prepares it, the lead is
   the days since the latest preparing meeting inside the lead window. A unit for each of the
   thresholds preferred, preferred + 7, … (below the window's maximum) that the lead exceeds.
@@ -48,7 +49,9 @@ def spread_targets(group: GroupData) -> list[SpreadTarget]:
         if n == 0 or size == 0:
             continue
         for k in range(n):
-            targets.append(SpreadTarget(group.id, si, k, open_days[(2 * k + 1) * size // (2 * n)]))
+            ideal = open_days[(2 * k + 1) * size // (2 * n)] + group.stage
+            ideal = min(max(ideal, open_days[0]), open_days[-1])
+            targets.append(SpreadTarget(group.id, si, k, ideal))
     return targets
 
 

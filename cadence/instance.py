@@ -9,7 +9,7 @@ read the same instance, so the rules are written once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import cached_property
 
@@ -72,6 +72,9 @@ class GroupData:
     """Per count slice, the calendar's open days for the group (the spread goal's scale)."""
     usual_weekday: int
     """Monday = 0: the weekday the rhythm goal expects the group to meet on."""
+    stage: int = 0
+    """Days from a round's midpoint at which the group's meetings are ideal: negative for the
+    groups that prepare, positive for those that decide (see :func:`stages`)."""
 
     @cached_property
     def days(self) -> tuple[int, ...]:
@@ -240,6 +243,8 @@ def build(scenario: Scenario, held: Iterable[Held] = (), as_of: date | None = No
         for g in scenario.groups
         for f in g.feeds
     )
+    shift = stages([g.id for g in groups], links)
+    groups = [replace(g, stage=shift[g.id]) for g in groups]
     horizon = (scenario.period.end - start).days + 1
     avoid = tuple(cal.avoid_weight(start + timedelta(days=i)) for i in range(horizon))
     return Instance(
@@ -251,6 +256,44 @@ def build(scenario: Scenario, held: Iterable[Held] = (), as_of: date | None = No
         avoid=avoid,
         attendees=attendees,
     )
+
+
+def stages(group_ids: list[str], links: tuple[Link, ...]) -> dict[str, int]:
+    """Each group's place in a round of the chain, in days from the round's midpoint.
+
+    A group that nothing prepares ends its chain (stage 0 before centring); a group that prepares
+    others meets its preferred lead before the earliest of them. Each connected part of the chain
+    is then centred, so in Sörmland the arbetsgrupper aim about three weeks before a round's
+    midpoint and NSV about three weeks after. Ideal days that follow the chain leave the spread
+    goal nothing to fight the chain over, which keeps the optimum easy to prove.
+    """
+    offset = dict.fromkeys(group_ids, 0)
+    feeds: dict[str, list[Link]] = {g: [] for g in group_ids}
+    for link in links:
+        feeds[link.source].append(link)
+    done: set[str] = set()
+
+    def visit(group: str) -> int:
+        if group not in done:
+            done.add(group)
+            offset[group] = min((visit(l.to) - l.preferred for l in feeds[group]), default=0)
+        return offset[group]
+
+    for group in group_ids:
+        visit(group)
+    part = {g: g for g in group_ids}
+
+    def root(g: str) -> str:
+        while part[g] != g:
+            g = part[g]
+        return g
+
+    for link in links:
+        part[root(link.source)] = root(link.to)
+    span: dict[str, int] = {}
+    for g in group_ids:
+        span[root(g)] = min(span.get(root(g), 0), offset[g])
+    return {g: offset[g] + (-span[root(g)]) // 2 for g in group_ids}
 
 
 def _attendees(group: Group, day: date) -> tuple[str, ...]:
