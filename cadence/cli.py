@@ -6,9 +6,7 @@ plan with violations, 2 bad input.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
@@ -116,22 +114,6 @@ def calendar(scenario: Path, year: int | None, as_csv: bool) -> None:
         click.echo(f"{len(working)} working days.")
 
 
-def _write_atomically(folder: Path, files: dict[str, bytes]) -> None:
-    """Write every file next to its target first, then move them into place.
-
-    A run that fails before the moves leaves the previous output as it was.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    staged = []
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".cadence-") as tmp:
-        for name, content in files.items():
-            path = Path(tmp) / name
-            path.write_bytes(content)
-            staged.append((path, folder / name))
-        for source, target in staged:
-            os.replace(source, target)
-
-
 def _held_meetings(folder: Path, as_of: date) -> list[Held]:
     """The previous plan's meetings before ``as_of``: they took place and never move."""
     from cadence.export.table import read_plan
@@ -175,9 +157,10 @@ def _progress(elapsed: float, objective: float, bound: float) -> None:
 def plan(
     scenario: Path, out: Path | None, time_limit: float, workers: int, as_of: datetime | None
 ) -> None:
-    """Place every meeting of the period and write the plan (plan.csv)."""
+    """Place every meeting of the period; write the plan, its feeds, tables and årshjul."""
     from cadence import solver
-    from cadence.export.table import plan_csv
+    from cadence.export import publish
+    from cadence.output import write_folder
     from cadence.planning import make_plan
 
     loaded = _load(scenario)
@@ -191,7 +174,7 @@ def plan(
         for violation in outcome.violations:
             click.echo(f"violation: {violation}", err=True)
         raise CadenceError("the plan breaks the rules above; nothing was written")
-    _write_atomically(folder, {"plan.csv": plan_csv(outcome.plan)})
+    write_folder(folder, publish(loaded.scenario, outcome.plan, cutoff))
     gap = "" if result.status == "optimal" else f", bound {result.bound:.0f}"
     click.echo(
         f"{result.status}: objective {result.objective}{gap}, solved in "
@@ -202,7 +185,7 @@ def plan(
     click.echo(f"goals: {values}")
     counts = ", ".join(f"{g} {len(ms)}" for g, ms in result.meetings.items())
     click.echo(f"meetings: {counts}")
-    click.echo(f"wrote {folder / 'plan.csv'}")
+    click.echo(f"wrote {folder}: plan.csv, plan.xlsx, feeds, årshjul; open {folder / 'index.html'}")
 
 
 @main.command(name="check")
@@ -221,13 +204,42 @@ def check_plan(scenario: Path, plan_file: Path) -> None:
     from cadence.verify import check
 
     loaded = _load(scenario)
-    violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario.name))
+    violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario))
     for violation in violations:
         click.echo(str(violation))
     if violations:
         click.echo(f"{len(violations)} violation(s).", err=True)
         sys.exit(1)
     click.echo(f"{plan_file}: every rule holds.")
+
+
+@main.command()
+@click.argument(
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=Path("exports") / DEFAULT_SCENARIO.stem,
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+def serve(folder: Path, host: str, port: int) -> None:
+    """Serve an output folder so calendars can subscribe to its feeds."""
+    from cadence.serve import make_server
+
+    try:
+        server = make_server(folder, host, port)
+    except OSError as err:
+        click.echo(f"error: cannot listen on {host}:{port}: {err.strerror}", err=True)
+        sys.exit(2)
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        click.echo(f"warning: serving {folder} to the network on {host}", err=True)
+    address = f"http://{host}:{server.server_address[1]}/"
+    click.echo(f"serving {folder} at {address} (index: {address}index.html); Ctrl-C stops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @main.command()

@@ -162,14 +162,14 @@ def build(scenario: Scenario, held: Iterable[Held] = (), as_of: date | None = No
         held_by_group.setdefault(meeting.group, []).append(meeting)
 
     groups = []
-    attendees: dict[tuple[str, int], tuple[str, ...]] = {}
+    present: dict[tuple[str, int], tuple[str, ...]] = {}
     for gi, group in enumerate(scenario.groups):
         decided = [(f.date, f.time or group.start_times[0]) for f in group.fixed]
         decided += [(h.day, h.start) for h in held_by_group.get(group.id, [])]
         slot_times = list(dict.fromkeys([*group.start_times, *(t for _, t in decided)]))
         slots = tuple(Slot(t.hour * 60 + t.minute, group.duration_minutes) for t in slot_times)
         for day in cal.all_days:
-            attendees[(group.id, (day - start).days)] = _attendees(group, day)
+            present[(group.id, (day - start).days)] = attendees(group, day)
         decided_set = set(decided)
         held_days = {d for d, _ in decided}
         past = {
@@ -197,7 +197,7 @@ def build(scenario: Scenario, held: Iterable[Held] = (), as_of: date | None = No
                     group,
                     day,
                     slot_times[i],
-                    attendees[(group.id, index)],
+                    present[(group.id, index)],
                     (day, slot_times[i]) in decided_set,
                 )
             )
@@ -211,9 +211,7 @@ def build(scenario: Scenario, held: Iterable[Held] = (), as_of: date | None = No
             index, slot = (day - start).days, slot_times.index(t)
             if slot not in option_map.get(index, ()):
                 raise InfeasibleError(
-                    _fixed_reason(
-                        scenario, cal, group, day, t, attendees.get((group.id, index), ())
-                    )
+                    _fixed_reason(scenario, cal, group, day, t, present.get((group.id, index), ()))
                 )
             fixed.append((index, slot))
         counts = tuple(_count_slice(piece, group, start) for piece in slices)
@@ -254,7 +252,7 @@ def build(scenario: Scenario, held: Iterable[Held] = (), as_of: date | None = No
         links=links,
         dues=tuple(_dues(scenario, horizon)),
         avoid=avoid,
-        attendees=attendees,
+        attendees=present,
     )
 
 
@@ -276,7 +274,9 @@ def stages(group_ids: list[str], links: tuple[Link, ...]) -> dict[str, int]:
     def visit(group: str) -> int:
         if group not in done:
             done.add(group)
-            offset[group] = min((visit(l.to) - l.preferred for l in feeds[group]), default=0)
+            offset[group] = min(
+                (visit(link.to) - link.preferred for link in feeds[group]), default=0
+            )
         return offset[group]
 
     for group in group_ids:
@@ -296,7 +296,7 @@ def stages(group_ids: list[str], links: tuple[Link, ...]) -> dict[str, int]:
     return {g: offset[g] + (-span[root(g)]) // 2 for g in group_ids}
 
 
-def _attendees(group: Group, day: date) -> tuple[str, ...]:
+def attendees(group: Group, day: date) -> tuple[str, ...]:
     chair = group.chair_on(day)
     people = [chair] if chair else []
     return tuple(dict.fromkeys([*people, *group.members]))

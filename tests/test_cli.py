@@ -84,6 +84,28 @@ def test_plan_then_check(tmp_path: Path):
     checked = run("check", str(DATA / "tiny.yaml"), "--plan", str(out / "plan.csv"))
     assert checked.exit_code == 0
     assert "every rule holds" in checked.output
+    for name in ("plan.xlsx", "alla.ics", "grupper/bg.ics", "index.html", "arshjul.html",
+                 "arshjul.svg", "tidslinje.svg"):  # fmt: skip
+        assert (out / name).stat().st_size > 0, name
+    checked = run("check", str(DATA / "tiny.yaml"), "--plan", str(out / "plan.xlsx"))
+    assert checked.exit_code == 0, checked.output
+
+
+def test_two_runs_give_identical_output_folders(tmp_path: Path):
+    folders = [tmp_path / "one", tmp_path / "two"]
+    for folder in folders:
+        result = run("plan", str(DATA / "tiny.yaml"), "--out", str(folder), "--time-limit", "5")
+        assert result.exit_code == 0, result.output + result.stderr
+
+    def contents(folder: Path) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+        }
+
+    first, second = (contents(f) for f in folders)
+    assert len(first) > 10 and first.keys() == second.keys()
+    for name in first:
+        assert first[name] == second[name], name
 
 
 def test_check_reports_violations_in_an_edited_xlsx(tmp_path: Path):

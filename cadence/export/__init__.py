@@ -1,1 +1,39 @@
-"""Exporters: pure functions from a plan to files' contents. Only the CLI writes files."""
+"""Everything a run of ``cadence plan`` writes, as file name → bytes (see :func:`publish`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from cadence.export import ics, site, wheel
+from cadence.export.table import plan_csv
+from cadence.export.workbook import plan_workbook
+from cadence.plan import Plan
+from cadence.scenario import Scenario
+
+
+def publish(
+    scenario: Scenario,
+    plan: Plan,
+    as_of: date | None = None,
+    stamps: Mapping[str, ics.Stamp] | None = None,
+) -> dict[str, bytes]:
+    """The output folder's files: tables, feeds, the årshjul and the index page."""
+    feeds, files = ics.render_feeds(scenario, plan, stamps, as_of)
+    files["plan.csv"] = plan_csv(plan)
+    files["plan.xlsx"] = plan_workbook(scenario, plan)
+    turns = wheel.years(scenario)
+    others = [
+        ("arshjul.html", "årshjul och tidslinje på en sida"),
+        ("plan.xlsx", "planen i Excel: alla möten, en flik per nivå, blockerade dagar"),
+        ("plan.csv", "planen som CSV (UTF-8)"),
+    ]
+    files["arshjul.html"] = wheel.page(scenario, plan).encode("utf-8")
+    for turn in turns:
+        name = "arshjul.svg" if len(turns) == 1 else f"arshjul-{turn[0]:%Y-%m}.svg"
+        files[name] = wheel.wheel_svg(scenario, plan, turn).encode("utf-8")
+        others.append((name, f"årshjulet {turn[0]} – {turn[1]} som bild (SVG)"))
+    files["tidslinje.svg"] = wheel.timeline_svg(scenario, plan).encode("utf-8")
+    others.append(("tidslinje.svg", "tidslinjen som bild (SVG)"))
+    files["index.html"] = site.index_html(scenario, feeds, others).encode("utf-8")
+    return files

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from cadence.errors import InputError
+from cadence.export.workbook import is_sheet_layout, meetings_from_sheet
 from cadence.plan import Meeting, Plan
+from cadence.scenario import Scenario
 
 COLUMNS = ("id", "uid", "group", "start", "end", "location", "chair", "agenda", "items",
            "prepares", "prepared_by")  # fmt: skip
@@ -43,16 +46,24 @@ def plan_csv(plan: Plan) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def read_plan(path: Path, scenario_name: str = "") -> Plan:
-    """Read plan.csv or an .xlsx edited by the coordinator (first sheet, same columns)."""
+def read_plan(path: Path, scenario: Scenario | None = None) -> Plan:
+    """Read plan.csv, or plan.xlsx as the coordinator edited it (its first sheet: either the
+    Swedish layout cadence writes, or the columns of plan.csv)."""
+    name = scenario.name if scenario else ""
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+            frame = pd.read_excel(path, dtype=object, keep_default_na=False)
+            if is_sheet_layout([str(c) for c in frame.columns]):
+                timezone = scenario.period.timezone if scenario else "Europe/Stockholm"
+                rows = frame.to_dict("records")
+                meetings = meetings_from_sheet(rows, timezone, str(path), scenario)
+                return Plan(name, tuple(meetings), status="edited")
+            frame = frame.astype(str)
         else:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such plan file") from None
-    except (OSError, ValueError, UnicodeDecodeError) as err:
+    except (OSError, ValueError, UnicodeDecodeError, zipfile.BadZipFile) as err:
         raise InputError(f"{path}: cannot read the plan: {err}") from None
     missing = [c for c in ("id", "group", "start", "end") if c not in frame.columns]
     if missing:
@@ -88,4 +99,4 @@ def read_plan(path: Path, scenario_name: str = "") -> Plan:
                 prepared_by=split("prepared_by"),
             )
         )
-    return Plan(scenario_name, tuple(meetings), status="edited")
+    return Plan(name, tuple(meetings), status="edited")

@@ -1,0 +1,246 @@
+"""iCalendar feeds (RFC 5545, RFC 7986): one per group, one per person, one with everything.
+
+Calendar clients subscribe to a feed and re-read it for the rest of the year, so a meeting must
+keep its UID for life, and the same plan must give the same bytes: nothing here reads the clock.
+DTSTAMP and LAST-MODIFIED come from each meeting's :class:`Stamp`, which the caller takes from the
+published state of the plan.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import icalendar
+
+from cadence import sv
+from cadence.instance import attendees
+from cadence.plan import Meeting, Plan, ascii_slug
+from cadence.scenario import Scenario
+
+PRODID = "-//cadence//Mötesplanering för regional samverkan//SV"
+REFRESH = timedelta(hours=12)
+"""How often a subscribed client should re-read a feed (REFRESH-INTERVAL, X-PUBLISHED-TTL)."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The published history of one meeting: how often it changed, and when last."""
+
+    sequence: int
+    modified: datetime
+    """UTC; becomes DTSTAMP and LAST-MODIFIED."""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One subscribable calendar: its file name in the output folder and what it holds."""
+
+    path: str
+    """Relative to the output folder, ASCII only, e.g. ``grupper/bgae.ics``."""
+    name: str
+    """Calendar name shown by clients (Swedish)."""
+    description: str
+    kind: str
+    """``alla``, ``grupp`` or ``person``."""
+    meetings: tuple[Meeting, ...]
+
+
+def default_stamp(scenario: Scenario, as_of: date | None = None) -> Stamp:
+    """The stamp of a plan without a published history: midnight UTC of ``as_of`` or of the
+    period's first day, so that the same scenario gives the same bytes."""
+    day = as_of or scenario.period.start
+    return Stamp(0, datetime(day.year, day.month, day.day, tzinfo=UTC))
+
+
+def feeds_of(scenario: Scenario, plan: Plan) -> list[Feed]:
+    """Every feed of a plan: everything, each group, each person who attends a meeting."""
+    ordered = tuple(sorted(plan.meetings, key=lambda m: (m.start, m.group, m.id)))
+    result = [
+        Feed(
+            "alla.ics",
+            f"{scenario.name} – alla möten",
+            f"Alla möten i {scenario.name}, {scenario.period.start}–{scenario.period.end}.",
+            "alla",
+            ordered,
+        )
+    ]
+    for group in scenario.groups:
+        mine = tuple(m for m in ordered if m.group == group.id)
+        result.append(
+            Feed(
+                f"grupper/{ascii_slug(group.id)}.ics",
+                f"{group.id} – {group.name}",
+                f"Möten i {group.name} ({group.kind}), {len(mine)} under perioden.",
+                "grupp",
+                mine,
+            )
+        )
+    by_person: dict[str, list[Meeting]] = defaultdict(list)
+    for meeting in ordered:
+        group = scenario.group(meeting.group)
+        for person in attendees(group, meeting.start.date()):
+            by_person[person].append(meeting)
+    for person in scenario.people:
+        if person.id not in by_person:
+            continue
+        result.append(
+            Feed(
+                f"personer/{ascii_slug(person.id)}.ics",
+                f"{person.name} – möten",
+                f"De möten i {scenario.name} som {person.name} deltar i.",
+                "person",
+                tuple(by_person[person.id]),
+            )
+        )
+    return result
+
+
+def numbering(plan: Plan) -> dict[str, tuple[int, int]]:
+    """Meeting id → (its number in its group's year, the group's meetings that year)."""
+    per_year: dict[tuple[str, int], list[Meeting]] = defaultdict(list)
+    for meeting in plan.meetings:
+        per_year[(meeting.group, meeting.start.year)].append(meeting)
+    result = {}
+    for meetings in per_year.values():
+        meetings.sort(key=lambda m: m.start)
+        for number, meeting in enumerate(meetings, start=1):
+            result[meeting.id] = (number, len(meetings))
+    return result
+
+
+def summary(scenario: Scenario, meeting: Meeting, number: tuple[int, int]) -> str:
+    """``AVÄ – Arbetsgrupp västra äldre, möte 3 av 6``, and a fixed meeting's own title."""
+    group = scenario.group(meeting.group)
+    text = f"{group.id} – {group.name}, möte {number[0]} av {number[1]}"
+    return f"{text}: {meeting.title}" if meeting.title else text
+
+
+def _when(meeting: Meeting, year: int) -> str:
+    """``BGÄ 19 mars`` (with the year when it is not ``year``)."""
+    day = meeting.start.date()
+    text = f"{meeting.group} {sv.day_month(day)}"
+    return text if day.year == year else f"{text} {day.year}"
+
+
+def description(scenario: Scenario, plan: Plan, meeting: Meeting) -> str:
+    """The agenda, the chain and the chair, in Swedish, one paragraph each."""
+    by_id = {m.id: m for m in plan.meetings}
+    year = meeting.start.year
+    parts = []
+    if meeting.agenda:
+        parts.append("Dagordning:\n" + "\n".join(f"- {line}" for line in meeting.agenda))
+    if meeting.prepares:
+        prepared = ", ".join(_when(by_id[i], year) for i in meeting.prepares if i in by_id)
+        parts.append(f"Bereder {prepared}.")
+    if meeting.prepared_by:
+        sources = ", ".join(_when(by_id[i], year) for i in meeting.prepared_by if i in by_id)
+        parts.append(f"Bereds av {sources}.")
+    group = scenario.group(meeting.group)
+    if meeting.chair:
+        parts.append(f"Ordförande: {scenario.person(meeting.chair).name}.")
+    parts.append(
+        f"Kallelse senast {sv.day_month(meeting.start.date() - timedelta(days=group.notice_days))}."
+        f" Mötes-id {meeting.id}."
+    )
+    return "\n\n".join(parts)
+
+
+def event(
+    scenario: Scenario, plan: Plan, meeting: Meeting, number: tuple[int, int], stamp: Stamp
+) -> icalendar.Event:
+    group = scenario.group(meeting.group)
+    ev = icalendar.Event()
+    ev.add("uid", meeting.uid)
+    ev.add("dtstamp", stamp.modified)
+    ev.add("last-modified", stamp.modified)
+    ev.add("sequence", stamp.sequence)
+    ev.add("dtstart", meeting.start)
+    ev.add("dtend", meeting.end)
+    ev.add("summary", summary(scenario, meeting, number))
+    ev.add("description", description(scenario, plan, meeting))
+    if meeting.location:
+        ev.add("location", meeting.location)
+    ev.add("categories", [group.id, group.kind])
+    ev.add("status", "CONFIRMED")
+    ev.add("transp", "OPAQUE")
+    ev.add("class", "PUBLIC")
+    people = attendees(group, meeting.start.date())
+    chair = scenario.person(meeting.chair) if meeting.chair else None
+    if chair is not None and chair.email:
+        ev.add("organizer", f"mailto:{chair.email}", parameters={"CN": chair.name})
+    for person_id in people:
+        person = scenario.person(person_id)
+        if person.email:
+            role = "CHAIR" if person_id == meeting.chair else "REQ-PARTICIPANT"
+            ev.add(
+                "attendee",
+                f"mailto:{person.email}",
+                parameters={"CN": person.name, "ROLE": role, "CUTYPE": "INDIVIDUAL"},
+            )
+    return ev
+
+
+def calendar_bytes(
+    scenario: Scenario,
+    plan: Plan,
+    feed: Feed,
+    stamps: Mapping[str, Stamp],
+    fallback: Stamp,
+    numbers: Mapping[str, tuple[int, int]],
+) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", feed.name)
+    cal.add("x-wr-calname", icalendar.vText(feed.name))
+    cal.add("description", feed.description)
+    cal.add("x-wr-caldesc", icalendar.vText(feed.description))
+    cal.add("x-wr-timezone", icalendar.vText(scenario.period.timezone))
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    cal.add_component(_timezone(scenario))
+    for meeting in feed.meetings:
+        stamp = stamps.get(meeting.uid, fallback)
+        cal.add_component(event(scenario, plan, meeting, numbers[meeting.id], stamp))
+    return cal.to_ical()
+
+
+def _timezone(scenario: Scenario) -> icalendar.Timezone:
+    """The VTIMEZONE of the period's time zone, its transitions from a year before the period
+    to a year after it (clients need the rules only where events lie)."""
+    first, last = scenario.period.start, scenario.period.end
+    return icalendar.Timezone.from_tzinfo(
+        zoneinfo.ZoneInfo(scenario.period.timezone),
+        tzid=scenario.period.timezone,
+        first_date=date(first.year - 1, 1, 1),
+        last_date=date(last.year + 2, 1, 1),
+    )
+
+
+def render_feeds(
+    scenario: Scenario,
+    plan: Plan,
+    stamps: Mapping[str, Stamp] | None = None,
+    as_of: date | None = None,
+) -> tuple[list[Feed], dict[str, bytes]]:
+    """Every feed and its bytes, keyed by its path in the output folder."""
+    fallback = default_stamp(scenario, as_of)
+    numbers = numbering(plan)
+    feeds = feeds_of(scenario, plan)
+    files = {
+        feed.path: calendar_bytes(scenario, plan, feed, stamps or {}, fallback, numbers)
+        for feed in feeds
+    }
+    return feeds, files
+
+
+def uids(feed_bytes: bytes) -> Iterable[str]:
+    """The UIDs of a feed's events (for tests and the change report)."""
+    for component in icalendar.Calendar.from_ical(feed_bytes).walk("VEVENT"):
+        yield str(component["UID"])

@@ -1,0 +1,48 @@
+"""The output folder: files move into place whole; a failed run leaves the old output."""
+
+from pathlib import Path
+
+import pytest
+
+from cadence.output import MANIFEST, write_folder
+
+
+def test_writes_subfolders_and_manifest(tmp_path: Path):
+    write_folder(tmp_path, {"a.ics": b"1", "grupper/b.ics": b"2"})
+    assert (tmp_path / "grupper" / "b.ics").read_bytes() == b"2"
+    assert (tmp_path / MANIFEST).read_text(encoding="utf-8") == "a.ics\ngrupper/b.ics\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".cadence-")] == [MANIFEST]
+
+
+def test_stale_files_of_earlier_runs_go_others_stay(tmp_path: Path):
+    write_folder(tmp_path, {"a.ics": b"1", "personer/x.ics": b"2"})
+    (tmp_path / "notes.txt").write_text("the coordinator's", encoding="utf-8")
+    write_folder(tmp_path, {"a.ics": b"3"})
+    assert not (tmp_path / "personer").exists()
+    assert (tmp_path / "a.ics").read_bytes() == b"3"
+    assert (tmp_path / "notes.txt").exists()
+
+
+def test_a_failing_run_leaves_the_previous_output(tmp_path: Path):
+    write_folder(tmp_path, {"a.ics": b"old", "b.ics": b"old"})
+
+    class Failing(dict):
+        def items(self):
+            yield "a.ics", b"new"
+            raise RuntimeError("the run broke half way")
+
+    with pytest.raises(RuntimeError):
+        write_folder(tmp_path, Failing())
+    assert (tmp_path / "a.ics").read_bytes() == b"old"
+    assert (tmp_path / "b.ics").read_bytes() == b"old"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cadence-") and p.is_dir()]
+
+
+def test_manifest_never_points_outside(tmp_path: Path):
+    outside = tmp_path / "keep.txt"
+    outside.write_text("x", encoding="utf-8")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / MANIFEST).write_text("../keep.txt\n/etc/passwd\n", encoding="utf-8")
+    write_folder(folder, {"a.ics": b"1"})
+    assert outside.exists()

@@ -1,0 +1,108 @@
+"""cadence serve: content types, validators and 304s, GET/HEAD only, nothing outside the folder."""
+
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cadence.output import MANIFEST, write_folder
+from cadence.serve import make_server
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    folder = tmp_path / "out"
+    write_folder(
+        folder,
+        {
+            "index.html": b"<!doctype html><title>x</title>",
+            "alla.ics": b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+            "grupper/bgae.ics": b"BEGIN:VCALENDAR\r\nX-A:1\r\nEND:VCALENDAR\r\n",
+        },
+    )
+    (tmp_path / "secret.txt").write_text("outside", encoding="utf-8")
+    (folder / "link.ics").symlink_to(tmp_path / "secret.txt")
+    server = make_server(folder, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def fetch(url: str, method: str = "GET", headers: dict | None = None):
+    request = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def test_feed_with_calendar_type_and_validators(served):
+    folder, base = served
+    status, headers, body = fetch(f"{base}/grupper/bgae.ics")
+    assert status == 200
+    assert headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert body == (folder / "grupper" / "bgae.ics").read_bytes()
+    assert headers["ETag"].startswith('"') and headers["Last-Modified"].endswith("GMT")
+    assert int(headers["Content-Length"]) == len(body)
+
+
+def test_conditional_requests_answer_304(served):
+    _, base = served
+    _, headers, _ = fetch(f"{base}/alla.ics")
+    status, _, body = fetch(f"{base}/alla.ics", headers={"If-None-Match": headers["ETag"]})
+    assert (status, body) == (304, b"")
+    status, _, _ = fetch(f"{base}/alla.ics", headers={"If-None-Match": '"other"'})
+    assert status == 200
+    since = {"If-Modified-Since": headers["Last-Modified"]}
+    assert fetch(f"{base}/alla.ics", headers=since)[0] == 304
+    old = {"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}
+    assert fetch(f"{base}/alla.ics", headers=old)[0] == 200
+
+
+def test_changed_file_gets_a_new_etag(served):
+    folder, base = served
+    first = fetch(f"{base}/alla.ics")[1]["ETag"]
+    write_folder(folder, {"alla.ics": b"BEGIN:VCALENDAR\r\nX-B:2\r\nEND:VCALENDAR\r\n"})
+    status, headers, body = fetch(f"{base}/alla.ics", headers={"If-None-Match": first})
+    assert status == 200 and headers["ETag"] != first and b"X-B:2" in body
+
+
+def test_head_has_no_body_and_other_methods_are_refused(served):
+    _, base = served
+    status, headers, body = fetch(f"{base}/alla.ics", "HEAD")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+    for method in ("POST", "PUT", "DELETE", "OPTIONS"):
+        status, headers, _ = fetch(f"{base}/alla.ics", method)
+        assert status == 405 and headers["Allow"] == "GET, HEAD", method
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/grupper/..%2f..%2fsecret.txt",
+        "/link.ics",  # a symbolic link out of the folder
+        f"/{MANIFEST}",
+        "/grupper/",
+        "/grupper",
+        "/nothing.ics",
+    ],
+)
+def test_nothing_outside_the_folder_no_listing(served, path):
+    _, base = served
+    status, _, body = fetch(base + path)
+    assert status == 404, path
+    assert b"outside" not in body
+
+
+def test_root_is_the_index(served):
+    _, base = served
+    status, headers, body = fetch(base + "/")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body.startswith(b"<!doctype html>")

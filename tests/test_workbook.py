@@ -1,0 +1,71 @@
+"""plan.xlsx: a real workbook with real dates, read back for checking after editing."""
+
+from datetime import datetime, time
+
+import openpyxl
+
+from cadence.calendar import WorkCalendar
+from cadence.export.table import read_plan
+from cadence.export.workbook import HEADERS, plan_workbook, sheet_name
+from cadence.verify import check
+
+
+def test_sheets_headers_and_real_dates(tiny_published):
+    scenario, plan, folder = tiny_published
+    book = openpyxl.load_workbook(folder / "plan.xlsx")
+    kinds = list(dict.fromkeys(g.kind.capitalize() for g in scenario.groups))
+    assert book.sheetnames == ["Alla möten", *kinds, "Blockerade dagar"]
+    sheet = book["Alla möten"]
+    assert tuple(c.value for c in sheet[1]) == HEADERS
+    assert sheet.freeze_panes == "A2"
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(plan.meetings)
+    by_id = {m.id: m for m in plan.meetings}
+    for row, cells in zip(rows, sheet.iter_rows(min_row=2), strict=True):
+        meeting = by_id[row[0]]
+        assert isinstance(row[2], datetime) and row[2].date() == meeting.start.date()
+        assert cells[2].is_date and cells[2].number_format == "yyyy-mm-dd"
+        assert isinstance(row[5], time) and row[5] == meeting.start.time().replace(tzinfo=None)
+        assert row[4] == meeting.start.isocalendar().week
+    for column in "ABCDEFGHIJKL":
+        assert sheet.column_dimensions[column].width >= 6
+    per_level = sum(book[k].max_row - 1 for k in kinds)
+    assert per_level == len(plan.meetings)
+    blocked = book["Blockerade dagar"]
+    notes = WorkCalendar(scenario.calendar, scenario.period).notes()
+    assert blocked.max_row - 1 == len(notes)
+    assert blocked["A2"].is_date
+
+
+def test_same_plan_same_workbook(tiny_published):
+    scenario, plan, folder = tiny_published
+    assert plan_workbook(scenario, plan) == (folder / "plan.xlsx").read_bytes()
+
+
+def test_workbook_reads_back_and_holds(tiny_published):
+    scenario, plan, folder = tiny_published
+    again = read_plan(folder / "plan.xlsx", scenario)
+    assert {(m.id, m.start, m.end, m.items) for m in again.meetings} == {
+        (m.id, m.start, m.end, m.items) for m in plan.meetings
+    }
+    assert check(scenario, again) == []
+
+
+def test_edited_workbook_is_checked(tiny_published, tmp_path):
+    """The coordinator moves a meeting to a Sunday in Excel; the verifier says so."""
+    scenario, _, folder = tiny_published
+    book = openpyxl.load_workbook(folder / "plan.xlsx")
+    sheet = book["Alla möten"]
+    sheet["C2"] = datetime(2026, 3, 1)
+    group = sheet["B2"].value
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    violations = [str(v) for v in check(scenario, read_plan(edited, scenario))]
+    assert any(f"{group} 2026-03-01 is a söndag" in v for v in violations), violations
+
+
+def test_sheet_names_follow_excel_rules():
+    taken: set[str] = set()
+    assert sheet_name("a/b:c", taken) == "a b c"
+    assert sheet_name("A/B:C", taken) == "A B C (2)"
+    assert len(sheet_name("x" * 40, taken)) == 31
