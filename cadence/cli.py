@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,10 @@ import click
 
 from cadence import loader, sv
 from cadence.calendar import WorkCalendar
-from cadence.errors import CadenceError, InputError
-from cadence.instance import Held
+from cadence.errors import CadenceError, InfeasibleError, InputError
+from cadence.scenario import Scenario
+from cadence.state import Change, Record, State
+from cadence.state import load as load_state
 
 DEFAULT_SCENARIO = Path("scenarios/sormland-2026.yaml")
 
@@ -114,78 +116,262 @@ def calendar(scenario: Path, year: int | None, as_csv: bool) -> None:
         click.echo(f"{len(working)} working days.")
 
 
-def _held_meetings(folder: Path, as_of: date) -> list[Held]:
-    """The previous plan's meetings before ``as_of``: they took place and never move."""
-    from cadence.export.table import read_plan
-
-    previous = folder / "plan.csv"
-    if not previous.exists():
-        raise InputError(
-            f"as of {as_of}, meetings before it are held, but {previous} does not exist: "
-            "plan without --as-of first, or point --out at the published plan"
-        )
-    return [
-        Held(m.group, m.start.date(), m.start.time())
-        for m in read_plan(previous).meetings
-        if m.start.date() < as_of
-    ]
-
-
 def _progress(elapsed: float, objective: float, bound: float) -> None:
     if elapsed >= 1.0:
         click.echo(f"  {elapsed:6.1f} s  best {objective:.0f}  bound {bound:.0f}", err=True)
 
 
-@main.command()
-@scenario_argument
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder.")
-@click.option(
-    "--time-limit",
-    type=float,
-    default=20.0,
-    show_default=True,
-    help="Solver budget in CP-SAT deterministic seconds (same budget, same plan on any machine).",
-)
-@click.option("--workers", type=int, default=8, show_default=True, help="CP-SAT workers.")
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Meetings before this day (in the previous plan.csv in --out) are held and never move.",
-)
-@_domain_errors
-def plan(
-    scenario: Path, out: Path | None, time_limit: float, workers: int, as_of: datetime | None
+def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command that solves shares."""
+    options = [
+        click.option(
+            "--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder."
+        ),
+        click.option(
+            "--time-limit",
+            type=float,
+            default=20.0,
+            show_default=True,
+            help="Solver budget in CP-SAT deterministic seconds (same budget, same plan on any "
+            "machine).",
+        ),
+        click.option("--workers", type=int, default=8, show_default=True, help="CP-SAT workers."),
+        click.option(
+            "--as-of",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            default=None,
+            help="Meetings before this day are held and never move (default when a plan is "
+            "published in --out: today; else the scenario's period.as_of).",
+        ),
+        click.option(
+            "--keep-cancelled",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Days after its date that a cancelled meeting stays in the feeds as cancelled.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _replan(
+    scenario: Path,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    as_of: datetime | None,
+    keep_cancelled: int,
+    change: Callable[[Scenario, State, date], Change] | None = None,
 ) -> None:
-    """Place every meeting of the period; write the plan, its feeds, tables and årshjul."""
+    """Load, (re-)plan with the published state and an optional new change, write, report."""
     from cadence import solver
-    from cadence.export import publish
+    from cadence.export.report import text
     from cadence.output import write_folder
-    from cadence.planning import make_plan
+    from cadence.replan import run
 
     loaded = _load(scenario)
     folder = out or Path("exports") / scenario.stem
+    state = load_state(folder, loaded.scenario.name, scenario.stem)
     cutoff = as_of.date() if as_of else loaded.scenario.period.as_of
-    held = _held_meetings(folder, cutoff) if cutoff else []
+    if state is not None and cutoff is None:
+        cutoff = date.today()  # re-planning: what lies before today has taken place
+    if change is not None:
+        if state is None:
+            raise InputError(
+                f"{folder}: no published plan (plan.json) to change; run cadence plan first"
+            )
+        assert cutoff is not None
+        state = state.with_change(change(loaded.scenario, state, cutoff))
     settings = solver.Settings(time_limit=time_limit, workers=workers)
-    outcome = make_plan(loaded.scenario, scenario.stem, settings, _progress, held, cutoff)
-    result = outcome.result
-    if outcome.violations:  # the solver and the verifier disagree: never publish such a plan
-        for violation in outcome.violations:
+    try:
+        done = run(
+            loaded.scenario, scenario.stem, state, settings, cutoff, _progress, keep_cancelled
+        )
+    except InfeasibleError as err:
+        if change is None:
+            raise
+        raise InfeasibleError(f"refused, nothing changed: {err}") from None
+    result = done.result
+    if done.violations:  # the solver and the verifier disagree: never publish such a plan
+        for violation in done.violations:
             click.echo(f"violation: {violation}", err=True)
         raise CadenceError("the plan breaks the rules above; nothing was written")
-    write_folder(folder, publish(loaded.scenario, outcome.plan, cutoff))
+    write_folder(folder, done.files)
     gap = "" if result.status == "optimal" else f", bound {result.bound:.0f}"
     click.echo(
         f"{result.status}: objective {result.objective}{gap}, solved in "
         f"{result.solve_seconds:.2f} s ({result.variables} variables, "
         f"{result.constraints} constraints)"
     )
+    if result.moves is not None:
+        proof = "proven fewest" if result.moves.proven else "not proven fewest"
+        click.echo(
+            f"moved: {result.moves.count} published meeting(s) ({proof}, "
+            f"{result.moves.seconds:.2f} s); as of {cutoff}"
+        )
     values = ", ".join(f"{goal} {value}" for goal, value in result.goal_values.items())
     click.echo(f"goals: {values}")
     counts = ", ".join(f"{g} {len(ms)}" for g, ms in result.meetings.items())
     click.echo(f"meetings: {counts}")
-    click.echo(f"wrote {folder}: plan.csv, plan.xlsx, feeds, årshjul; open {folder / 'index.html'}")
+    if done.entries is not None:
+        click.echo(text(done.entries), nl=False)
+    click.echo(f"wrote {folder}: plan, feeds, årshjul, plan.json; open {folder / 'index.html'}")
+
+
+@main.command()
+@scenario_argument
+@_solve_options
+@_domain_errors
+def plan(
+    scenario: Path,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    as_of: datetime | None,
+    keep_cancelled: int,
+) -> None:
+    """Place every meeting; write the plan, its feeds, tables and årshjul.
+
+    When the output folder holds a published plan (plan.json), re-plan: meetings before --as-of
+    stay, the fewest published meetings move, every meeting keeps its identity in the feeds,
+    and a change report is written and printed.
+    """
+    _replan(scenario, out, time_limit, workers, as_of, keep_cancelled)
+
+
+def pin_time(scenario: Scenario, group_id: str, wanted: time | None, old: time | None) -> time:
+    """The time of a moved or added meeting: as asked, else its old time, else the first."""
+    return wanted or old or scenario.group(group_id).start_times[0]
+
+
+def _published(state: State, meeting_id: str, cutoff: date) -> Record:
+    record = state.record(meeting_id)
+    if record is None or record.status == "cancelled":
+        known = ", ".join(r.id for r in state.records if r.status == "planned")[:300]
+        raise InputError(f"no planned meeting '{meeting_id}' in the published plan ({known} …)")
+    if record.start.date() < cutoff:
+        raise InputError(f"{meeting_id} was on {record.start.date()}, before {cutoff}: it is held")
+    return record
+
+
+def _not_past(day: date, cutoff: date) -> None:
+    if day < cutoff:
+        raise InputError(f"{day} is before {cutoff}: no meeting can be put in the past")
+
+
+def _not_fixed(scenario: Scenario, record: Record) -> None:
+    group = scenario.group(record.group)
+    if any(f.date == record.start.date() for f in group.fixed):
+        raise InputError(
+            f"{record.id} on {record.start.date()} is fixed in the scenario; change its date "
+            f"under groups → {group.id} → fixed there"
+        )
+
+
+@main.command()
+@click.argument("meeting")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@scenario_argument
+@click.option("--time", "at", type=click.DateTime(formats=["%H:%M"]), help="New start time.")
+@_solve_options
+@_domain_errors
+def move(
+    meeting: str,
+    day: datetime,
+    scenario: Path,
+    at: datetime | None,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    as_of: datetime | None,
+    keep_cancelled: int,
+) -> None:
+    """Move MEETING (its id in plan.csv) to DAY and re-plan; the move is kept by later runs."""
+
+    def change(s: Scenario, state: State, cutoff: date) -> Change:
+        record = _published(state, meeting, cutoff)
+        _not_fixed(s, record)
+        _not_past(day.date(), cutoff)
+        start = pin_time(s, record.group, at.time() if at else None, record.start.time())
+        return Change("move", record.id, record.group, day.date(), start)
+
+    _replan(scenario, out, time_limit, workers, as_of, keep_cancelled, change)
+
+
+@main.command()
+@click.argument("meeting")
+@scenario_argument
+@_solve_options
+@_domain_errors
+def cancel(
+    meeting: str,
+    scenario: Path,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    as_of: datetime | None,
+    keep_cancelled: int,
+) -> None:
+    """Cancel MEETING and re-plan: its group meets once less that year."""
+
+    def change(s: Scenario, state: State, cutoff: date) -> Change:
+        record = _published(state, meeting, cutoff)
+        _not_fixed(s, record)
+        return Change("cancel", record.id, record.group, record.start.date())
+
+    _replan(scenario, out, time_limit, workers, as_of, keep_cancelled, change)
+
+
+@main.command()
+@click.argument("group")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@scenario_argument
+@click.option("--time", "at", type=click.DateTime(formats=["%H:%M"]), help="Start time.")
+@_solve_options
+@_domain_errors
+def add(
+    group: str,
+    day: datetime,
+    scenario: Path,
+    at: datetime | None,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    as_of: datetime | None,
+    keep_cancelled: int,
+) -> None:
+    """Add an extra meeting of GROUP on DAY and re-plan: the group meets once more that year."""
+
+    def change(s: Scenario, state: State, cutoff: date) -> Change:
+        _not_past(day.date(), cutoff)
+        if group not in {g.id for g in s.groups}:
+            raise InputError(f"no group '{group}' in the scenario")
+        used = [
+            int(r.id.rsplit("-", 1)[1])
+            for r in state.records
+            if r.group == group
+            and r.id.startswith(f"{group}-{day.year}-")
+            and r.id.rsplit("-", 1)[1].isdigit()
+        ]
+        meeting_id = f"{group}-{day.year}-{max(used, default=0) + 1:02d}"
+        start = pin_time(s, group, at.time() if at else None, None)
+        return Change("add", meeting_id, group, day.date(), start)
+
+    _replan(scenario, out, time_limit, workers, as_of, keep_cancelled, change)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, exists=True))
+@_domain_errors
+def diff(old: Path, new: Path) -> None:
+    """Compare two output folders (or plan.csv / plan.json files): moved, added, cancelled."""
+    from cadence.diff import compare
+    from cadence.export.report import text
+
+    click.echo(text(compare(old, new)), nl=False)
 
 
 @main.command(name="check")

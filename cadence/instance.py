@@ -8,7 +8,7 @@ read the same instance, so the rules are written once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import cached_property
@@ -146,11 +146,18 @@ class Instance:
         return next(g for g in self.groups if g.id == group_id)
 
 
-def build(scenario: Scenario, held: Iterable[Held] = (), as_of: date | None = None) -> Instance:
+def build(
+    scenario: Scenario,
+    held: Iterable[Held] = (),
+    as_of: date | None = None,
+    extra: Mapping[tuple[str, int], int] | None = None,
+) -> Instance:
     """Apply the calendar and availability rules; raise InfeasibleError when a fixed date fails.
 
     Before ``as_of`` (default: the period's ``as_of``) only the ``held`` meetings exist: they took
     place as they did, whatever the rules say now, and no new meeting can be put in the past.
+    ``held`` meetings after ``as_of`` are pinned: decided like fixed dates. ``extra`` adds to a
+    group's meetings in a year ((group id, year) → +1 for an added meeting, -1 for a cancelled).
     """
     as_of = as_of or scenario.period.as_of
     cal = WorkCalendar(scenario.calendar, scenario.period)
@@ -214,7 +221,10 @@ def build(scenario: Scenario, held: Iterable[Held] = (), as_of: date | None = No
                     _fixed_reason(scenario, cal, group, day, t, present.get((group.id, index), ()))
                 )
             fixed.append((index, slot))
-        counts = tuple(_count_slice(piece, group, start) for piece in slices)
+        counts = tuple(
+            _count_slice(piece, group, start, (extra or {}).get((group.id, piece.year), 0))
+            for piece in slices
+        )
         spread = tuple(
             tuple((d - start).days for d in open_days(cal, group, piece.first, piece.last))
             for piece in slices
@@ -343,8 +353,9 @@ def _fixed_reason(
     return f"{when} is fixed, but the meeting cannot be held then"
 
 
-def _count_slice(piece: YearSlice, group: Group, start: date) -> CountSlice:
+def _count_slice(piece: YearSlice, group: Group, start: date, extra: int = 0) -> CountSlice:
     low, high = piece.counts(group.meetings)
+    low, high = max(0, low + extra), max(0, high + extra)
     return CountSlice((piece.first - start).days, (piece.last - start).days, low, high, piece.year)
 
 

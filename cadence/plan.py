@@ -12,7 +12,7 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from cadence import goals
 from cadence.instance import Instance
@@ -59,6 +59,8 @@ class Plan:
     solver_objective: int | None = None
     bound: float | None = None
     solve_seconds: float | None = None
+    cancelled: tuple[Meeting, ...] = ()
+    """Published meetings that no longer take place: in the feeds as cancelled for a while."""
 
     def by_group(self) -> dict[str, list[Meeting]]:
         groups: dict[str, list[Meeting]] = defaultdict(list)
@@ -93,8 +95,13 @@ def build(
     solver_objective: int | None = None,
     bound: float | None = None,
     solve_seconds: float | None = None,
+    identities: Mapping[tuple[str, date], tuple[str, str]] | None = None,
 ) -> Plan:
-    """A plan from placed meetings (group → (day, slot)) and carried items (due key → day)."""
+    """A plan from placed meetings (group → (day, slot)) and carried items (due key → day).
+
+    ``identities`` gives (group, day) → (id, UID) of meetings that already have one (from the
+    published state); the others are numbered in their group's year, e.g. ``AVÄ-2026-03``.
+    """
     scenario = instance.scenario
     tz = zoneinfo.ZoneInfo(scenario.period.timezone)
     items_on: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -108,26 +115,29 @@ def build(
         fixed = {f.date: f for f in group.fixed}
         numbers: dict[int, int] = defaultdict(int)
         for day, slot in sorted(placed.get(group.id, ())):
-            date = instance.day(day)
-            numbers[date.year] += 1
-            start = datetime.combine(date, datetime.min.time(), tz) + timedelta(
+            when = instance.day(day)
+            numbers[when.year] += 1
+            start = datetime.combine(when, datetime.min.time(), tz) + timedelta(
                 minutes=data.slots[slot].start
             )
-            meeting_id = f"{group.id}-{date.year}-{numbers[date.year]:02d}"
+            meeting_id = f"{group.id}-{when.year}-{numbers[when.year]:02d}"
+            uid = f"{ascii_slug(meeting_id)}.{ascii_slug(uid_domain)}@cadence"
+            if identities and (group.id, when) in identities:
+                meeting_id, uid = identities[(group.id, when)]
             item_ids = tuple(dict.fromkeys(items_on.get((group.id, day), [])))
-            fixed_here = fixed.get(date)
+            fixed_here = fixed.get(when)
             agenda = (fixed_here.agenda if fixed_here else ()) + tuple(
                 scenario.item(i).title for i in item_ids
             )
             drafts.append(
                 {
                     "id": meeting_id,
-                    "uid": f"{ascii_slug(meeting_id)}.{ascii_slug(uid_domain)}@cadence",
+                    "uid": uid,
                     "group": group.id,
                     "start": start,
                     "end": start + timedelta(minutes=data.slots[slot].minutes),
                     "location": group.location,
-                    "chair": group.chair_on(date),
+                    "chair": group.chair_on(when),
                     "items": item_ids,
                     "agenda": agenda,
                     "title": fixed_here.title if fixed_here else None,

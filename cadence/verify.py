@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -34,7 +34,15 @@ def _label(meeting: Meeting) -> str:
 
 
 class Checker:
-    def __init__(self, scenario: Scenario, plan: Plan, as_of: date | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        plan: Plan,
+        as_of: date | None = None,
+        extra: Mapping[tuple[str, int], int] | None = None,
+    ):
+        self.extra = dict(extra or {})
+        """(group, year) → meetings added (+) or cancelled (-) by the coordinator."""
         self.scenario = scenario
         self.plan = plan
         # Meetings before as_of were held as they were: the rules about a single meeting (its
@@ -122,6 +130,8 @@ class Checker:
             meetings = self.by_group.get(group.id, [])
             for piece in year_slices(self.scenario.period):
                 low, high = piece.counts(group.meetings)
+                more = self.extra.get((group.id, piece.year), 0)
+                low, high = max(0, low + more), max(0, high + more)
                 n = sum(piece.first <= m.start.date() <= piece.last for m in meetings)
                 if not low <= n <= high:
                     wanted = str(low) if low == high else f"{low}–{high}"
@@ -252,6 +262,14 @@ def _window_words(due: Due, first_meeting: bool, start: date) -> str:
     return f"as the first meeting {words}" if first_meeting else words
 
 
-def check(scenario: Scenario, plan: Plan, as_of: date | None = None) -> list[Violation]:
-    """Every violation of the scenario's hard rules in ``plan``; empty when the plan holds."""
-    return Checker(scenario, plan, as_of).all()
+def check(
+    scenario: Scenario,
+    plan: Plan,
+    as_of: date | None = None,
+    extra: Mapping[tuple[str, int], int] | None = None,
+) -> list[Violation]:
+    """Every violation of the scenario's hard rules in ``plan``; empty when the plan holds.
+
+    ``extra`` carries the coordinator's added (+1) and cancelled (-1) meetings per group and year.
+    """
+    return Checker(scenario, plan, as_of, extra).all()

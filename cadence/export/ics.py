@@ -8,6 +8,7 @@ published state of the plan.
 
 from __future__ import annotations
 
+import hashlib
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -58,7 +59,9 @@ def default_stamp(scenario: Scenario, as_of: date | None = None) -> Stamp:
 
 def feeds_of(scenario: Scenario, plan: Plan) -> list[Feed]:
     """Every feed of a plan: everything, each group, each person who attends a meeting."""
-    ordered = tuple(sorted(plan.meetings, key=lambda m: (m.start, m.group, m.id)))
+    ordered = tuple(
+        sorted((*plan.meetings, *plan.cancelled), key=lambda m: (m.start, m.group, m.id))
+    )
     result = [
         Feed(
             "alla.ics",
@@ -149,9 +152,18 @@ def description(scenario: Scenario, plan: Plan, meeting: Meeting) -> str:
     return "\n\n".join(parts)
 
 
+CANCELLED = "INSTÄLLT: "
+UNSTAMPED = Stamp(0, datetime(1970, 1, 1, tzinfo=UTC))
+
+
 def event(
-    scenario: Scenario, plan: Plan, meeting: Meeting, number: tuple[int, int], stamp: Stamp
+    scenario: Scenario,
+    plan: Plan,
+    meeting: Meeting,
+    number: tuple[int, int] | None,
+    stamp: Stamp,
 ) -> icalendar.Event:
+    """The meeting's VEVENT; ``number`` None for a cancelled meeting."""
     group = scenario.group(meeting.group)
     ev = icalendar.Event()
     ev.add("uid", meeting.uid)
@@ -160,12 +172,16 @@ def event(
     ev.add("sequence", stamp.sequence)
     ev.add("dtstart", meeting.start)
     ev.add("dtend", meeting.end)
-    ev.add("summary", summary(scenario, meeting, number))
-    ev.add("description", description(scenario, plan, meeting))
+    if number is None:
+        ev.add("summary", f"{CANCELLED}{group.id} – {group.name}")
+        ev.add("description", f"Mötet {meeting.id} är inställt.")
+    else:
+        ev.add("summary", summary(scenario, meeting, number))
+        ev.add("description", description(scenario, plan, meeting))
     if meeting.location:
         ev.add("location", meeting.location)
     ev.add("categories", [group.id, group.kind])
-    ev.add("status", "CONFIRMED")
+    ev.add("status", "CONFIRMED" if number is not None else "CANCELLED")
     ev.add("transp", "OPAQUE")
     ev.add("class", "PUBLIC")
     people = attendees(group, meeting.start.date())
@@ -192,6 +208,7 @@ def calendar_bytes(
     fallback: Stamp,
     numbers: Mapping[str, tuple[int, int]],
 ) -> bytes:
+    """One feed's bytes (a meeting without a number is a cancelled one)."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -207,7 +224,7 @@ def calendar_bytes(
     cal.add_component(_timezone(scenario))
     for meeting in feed.meetings:
         stamp = stamps.get(meeting.uid, fallback)
-        cal.add_component(event(scenario, plan, meeting, numbers[meeting.id], stamp))
+        cal.add_component(event(scenario, plan, meeting, numbers.get(meeting.id), stamp))
     return cal.to_ical()
 
 
@@ -238,6 +255,16 @@ def render_feeds(
         for feed in feeds
     }
     return feeds, files
+
+
+def digests(scenario: Scenario, plan: Plan) -> dict[str, str]:
+    """UID → a digest of its event without the stamps: what subscribers would see change."""
+    numbers = numbering(plan)
+    result = {}
+    for meeting in (*plan.meetings, *plan.cancelled):
+        data = event(scenario, plan, meeting, numbers.get(meeting.id), UNSTAMPED).to_ical()
+        result[meeting.uid] = hashlib.sha256(data).hexdigest()[:16]
+    return result
 
 
 def uids(feed_bytes: bytes) -> Iterable[str]:

@@ -10,7 +10,7 @@ are one no-overlap per person over the meetings' intervals. The soft goals are B
 from __future__ import annotations
 
 import time as clock
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -18,7 +18,8 @@ from ortools.sat.python import cp_model
 from cadence import goals
 from cadence.instance import Instance
 from cadence.solver.constraints import FAMILIES
-from cadence.solver.objective import Objective
+from cadence.solver.objective import Objective, Zero
+from cadence.solver.stability import Published, moved_units
 from cadence.solver.variables import Variables
 
 STATUS = {
@@ -61,6 +62,8 @@ class Result:
     variables: int
     constraints: int
     groups_involved: tuple[str, ...] = field(default=())
+    moves: Moves | None = None
+    """In a re-plan: how many published meetings moved, and whether that is proven fewest."""
 
     @property
     def has_plan(self) -> bool:
@@ -92,12 +95,7 @@ def build_model(instance: Instance) -> tuple[cp_model.CpModel, Variables, Object
     return model, variables, objective
 
 
-def solve(
-    instance: Instance,
-    settings: Settings = Settings(),
-    progress: Callable[[float, float, float], None] | None = None,
-) -> Result:
-    model, v, objective = build_model(instance)
+def _solver(settings: Settings) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = settings.workers
@@ -105,15 +103,48 @@ def solve(
     params.interleave_search = True
     params.max_deterministic_time = settings.time_limit
     params.max_time_in_seconds = 30 * settings.time_limit + 60  # a safety net only
+    return solver
+
+
+@dataclass(frozen=True)
+class Moves:
+    """The first stage of a re-plan: the fewest published meetings that must move."""
+
+    count: int
+    proven: bool
+    seconds: float
+
+
+def solve(
+    instance: Instance,
+    settings: Settings = Settings(),
+    progress: Callable[[float, float, float], None] | None = None,
+    published: Iterable[Published] | None = None,
+) -> Result:
+    """The best plan; with ``published`` meetings, first the fewest of them moved (proven when
+    the budget allows), then the best plan among those with that few moves."""
+    model, v, objective = build_model(instance)
+    proto = model.proto
+    moves = None
+    if published is not None:
+        moved = sum(moved_units(model, instance, v, published), Zero)
+        model.minimize(moved)
+        first = _solver(settings)
+        status = STATUS[first.solve(model)]
+        if status not in ("optimal", "feasible"):
+            return _failed(instance, status, first.wall_time, model)
+        moves = Moves(int(first.objective_value), status == "optimal", first.wall_time)
+        model.add(moved <= moves.count)
+        for index in range(len(proto.variables)):
+            var = model.get_int_var_from_proto_index(index)
+            model.add_hint(var, first.value(var))
+        model.minimize(objective.total)
+    solver = _solver(settings)
     callback = _Progress(progress)
     status = STATUS[solver.solve(model, callback)]
-    proto = model.proto
     size = (len(proto.variables), len(proto.constraints))
     if status not in ("optimal", "feasible"):
-        return Result(
-            status, None, None, solver.wall_time, None, {}, {}, {}, *size,
-            groups_involved=tuple(g.id for g in instance.groups),
-        )  # fmt: skip
+        return _failed(instance, status, solver.wall_time, model)
     meetings: dict[str, tuple[tuple[int, int], ...]] = {}
     for group in instance.groups:
         starts = [slot.start for slot in group.slots]
@@ -134,11 +165,20 @@ def solve(
         status=status,
         objective=int(solver.objective_value),
         bound=solver.best_objective_bound,
-        solve_seconds=solver.wall_time,
+        solve_seconds=solver.wall_time + (moves.seconds if moves else 0.0),
         first_solution_seconds=callback.first,
         meetings=meetings,
         carriers=carriers,
         goal_values=values,
         variables=size[0],
         constraints=size[1],
+        moves=moves,
     )
+
+
+def _failed(instance: Instance, status: str, seconds: float, model: cp_model.CpModel) -> Result:
+    proto = model.proto
+    return Result(
+        status, None, None, seconds, None, {}, {}, {}, len(proto.variables),
+        len(proto.constraints), groups_involved=tuple(g.id for g in instance.groups),
+    )  # fmt: skip

@@ -43,6 +43,18 @@ class Meeting:
         return [] if isinstance(self.present, int) else [self.present]
 
 
+def takes(
+    model: cp_model.CpModel, meeting: Meeting, day: int, minute: int, name: str
+) -> cp_model.IntVar:
+    """A literal that, when true, puts ``meeting`` on ``day`` at ``minute`` (and holds it)."""
+    here = model.new_bool_var(name)
+    model.add(meeting.day == day).only_enforce_if(here)
+    model.add(meeting.minute == minute).only_enforce_if(here)
+    for literal in meeting.when_present():
+        model.add_implication(here, literal)
+    return here
+
+
 def _greedy(days: list[int], gap: int, n: int) -> list[int]:
     """The first ``n`` days that meetings ``gap`` days apart can take, greedily."""
     found: list[int] = []

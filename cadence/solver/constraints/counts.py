@@ -10,7 +10,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from cadence.instance import GroupData, Instance
-from cadence.solver.variables import Meeting, Variables
+from cadence.solver.variables import Meeting, Variables, takes
 
 
 def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
@@ -47,12 +47,6 @@ def _decided(
 ) -> None:
     """Exactly one of the group's meetings is the decided one."""
     candidates = [m for m in meetings if day in m.days]
-    choices = []
-    for meeting in candidates:
-        chosen = model.new_bool_var(f"decided[{meeting.name},{day}]")
-        model.add(meeting.day == day).only_enforce_if(chosen)
-        model.add(meeting.minute == minute).only_enforce_if(chosen)
-        for literal in meeting.when_present():
-            model.add_implication(chosen, literal)
-        choices.append(chosen)
-    model.add_exactly_one(choices)
+    model.add_exactly_one(
+        takes(model, m, day, minute, f"decided[{m.name},{day}]") for m in candidates
+    )

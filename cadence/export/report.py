@@ -1,0 +1,106 @@
+"""The change report of a re-plan: what moved, was added or cancelled, why, and whom to tell."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from cadence import sv
+from cadence.scenario import Scenario
+
+CSV = "andringar.csv"
+MARKDOWN = "andringar.md"
+COLUMNS = (
+    "ändring",
+    "möte",
+    "grupp",
+    "från",
+    "till",
+    "orsak",
+    "berörda grupper",
+    "berörda personer",
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    """flyttat, tillagt or inställt."""
+    meeting: str
+    group: str
+    old_start: datetime | None
+    new_start: datetime | None
+    reason: str
+    groups: tuple[str, ...]
+    people: tuple[str, ...]
+
+
+def when(moment: datetime | None) -> str:
+    """``tisdag 2026-03-10 09.00`` (empty for none)."""
+    if moment is None:
+        return ""
+    return f"{sv.weekday(moment.date())} {moment:%Y-%m-%d %H.%M}"
+
+
+def frame(entries: Iterable[Entry]) -> pd.DataFrame:
+    rows = [
+        {
+            "ändring": e.kind,
+            "möte": e.meeting,
+            "grupp": e.group,
+            "från": when(e.old_start),
+            "till": when(e.new_start),
+            "orsak": e.reason,
+            "berörda grupper": ", ".join(e.groups),
+            "berörda personer": ", ".join(e.people),
+        }
+        for e in entries
+    ]
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def text(entries: tuple[Entry, ...]) -> str:
+    """The report as the terminal shows it."""
+    if not entries:
+        return "Inga ändringar: inget publicerat möte flyttas, läggs till eller ställs in.\n"
+    lines = [f"{len(entries)} ändring(ar):"]
+    for e in entries:
+        span = {
+            "flyttat": f"{when(e.old_start)} → {when(e.new_start)}",
+            "tillagt": when(e.new_start),
+            "inställt": when(e.old_start),
+        }[e.kind]
+        lines.append(f"  {e.kind:<8} {e.meeting:<14} {span}  ({e.reason})")
+        lines.append(f"           berörda: {', '.join(e.groups)}; {', '.join(e.people)}")
+    return "\n".join(lines) + "\n"
+
+
+def markdown(scenario: Scenario, entries: tuple[Entry, ...]) -> str:
+    out = [f"# Ändringar – {scenario.name}", ""]
+    if not entries:
+        out.append("Inga ändringar: inget publicerat möte flyttas, läggs till eller ställs in.")
+        return "\n".join(out) + "\n"
+    out += [
+        "Skicka besked till de berörda: flyttade möten uppdateras av sig själva i de "
+        "prenumererade kalendrarna, men kallelser och lokalbokningar behöver följa med.",
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
+    for row in frame(entries).itertuples(index=False):
+        cells = [str(c).replace("|", "\\|") for c in row]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def report_files(scenario: Scenario, entries: tuple[Entry, ...]) -> dict[str, bytes]:
+    buffer = io.StringIO()
+    frame(entries).to_csv(buffer, index=False, lineterminator="\n")
+    return {
+        CSV: buffer.getvalue().encode("utf-8"),
+        MARKDOWN: markdown(scenario, entries).encode("utf-8"),
+    }

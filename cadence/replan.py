@@ -1,0 +1,360 @@
+"""A run of ``cadence plan`` (and move, cancel, add) against the published state.
+
+Without a state, a fresh plan: every meeting gets its id and UID. With one, a re-plan: meetings
+before ``as_of`` are held, the coordinator's changes are pins, the fewest published meetings
+move (proven), and every meeting keeps its identity: a kept or moved meeting its UID (SEQUENCE
+up by one when it moved), a meeting that no longer takes place is published as cancelled, a new
+meeting gets a UID never used before. The run returns every file to write, the new state, and
+the change report; it writes nothing itself.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+
+from cadence import instance as instances
+from cadence import plan as plans
+from cadence import solver
+from cadence.calendar import WorkCalendar
+from cadence.errors import InfeasibleError, InputError
+from cadence.export import ics, publish
+from cadence.export.report import Entry, report_files
+from cadence.instance import Held, attendees
+from cadence.plan import Meeting, Plan
+from cadence.scenario import Scenario
+from cadence.solver.stability import Published
+from cadence.state import Change, Record, State, dumps
+from cadence.verify import Violation, check
+
+
+@dataclass(frozen=True)
+class Run:
+    plan: Plan
+    result: solver.Result
+    violations: tuple[Violation, ...]
+    state: State
+    files: dict[str, bytes]
+    """Every file of the output folder, plan.json and the change report included."""
+    entries: tuple[Entry, ...] | None
+    """The change report (None for a fresh plan)."""
+
+
+def stamp_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def run(
+    scenario: Scenario,
+    source: str,
+    state: State | None,
+    settings: solver.Settings,
+    as_of: date | None,
+    progress: Callable[[float, float, float], None] | None = None,
+    keep_cancelled_days: int = 0,
+) -> Run:
+    """Plan (or re-plan against ``state``) and render the output folder's files."""
+    cutoff = as_of or scenario.period.as_of
+    if state is None:
+        if cutoff is not None and cutoff > scenario.period.start:
+            raise InputError(
+                f"as of {cutoff}, meetings before it count as held, but there is no published "
+                "plan (plan.json) to read them from: plan without --as-of first, or point --out "
+                "at the published folder"
+            )
+        state = State(scenario.name, source)
+    changes = _live_changes(scenario, state)
+    held = [
+        Held(r.group, r.start.date(), r.start.time())
+        for r in state.records
+        if r.status != "cancelled" and cutoff is not None and r.start.date() < cutoff
+    ]
+    pins, extra = _pins(state, changes, cutoff)
+    inst = instances.build(scenario, [*held, *pins], cutoff, extra)
+    published = None
+    if state.records:
+        published = [
+            Published(r.group, inst.index(r.start.date()), r.start.hour * 60 + r.start.minute)
+            for r in state.records
+            if r.status == "planned" and (cutoff is None or r.start.date() >= cutoff)
+        ]
+    result = solver.solve(inst, settings, progress, published)
+    if not result.has_plan:
+        if result.status == "infeasible":
+            raise InfeasibleError(
+                "the rules cannot all hold at once (the solver proved it). Groups involved: "
+                + ", ".join(result.groups_involved)
+            )
+        raise InfeasibleError(
+            f"no plan found within {settings.time_limit:g} s (solver status: {result.status}); "
+            "try a longer --time-limit"
+        )
+    tz = zoneinfo.ZoneInfo(scenario.period.timezone)
+    placed = {
+        (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
+        for group_id, meetings in result.meetings.items()
+        for day, slot in meetings
+    }
+    identities = _identities(state, changes, placed, source)
+    plan = plans.build(
+        inst,
+        result.meetings,
+        result.carriers,
+        source,
+        status=result.status,
+        solver_objective=result.objective,
+        bound=result.bound,
+        solve_seconds=result.solve_seconds,
+        identities=identities,
+    )
+    violations = tuple(check(scenario, plan, cutoff, extra))
+    now = stamp_of(cutoff or scenario.period.start)
+    kept_ids = {m.id for m in plan.meetings}
+    gone = [r for r in state.records if r.id not in kept_ids]
+    cancelled = tuple(
+        Meeting(r.id, r.uid, r.group, r.start.astimezone(tz), r.end.astimezone(tz), "", None)
+        for r in gone
+        if cutoff is None or r.start.date() + timedelta(days=keep_cancelled_days) >= cutoff
+    )
+    plan = replace(plan, cancelled=cancelled)
+    records = _records(scenario, plan, state, gone, cutoff, now)
+    new_state = replace(state, records=records, changes=changes)
+    stamps = {r.uid: ics.Stamp(r.sequence, r.changed) for r in records}
+    files = publish(scenario, plan, cutoff, stamps)
+    files["plan.json"] = dumps(new_state)
+    entries = None
+    if state.records:
+        entries = tuple(_entries(scenario, inst.calendar, state, new_state, plan, changes))
+        files.update(report_files(scenario, entries))
+    return Run(plan, result, violations, new_state, files, entries)
+
+
+def _live_changes(scenario: Scenario, state: State) -> tuple[Change, ...]:
+    """The stored changes that still apply (a scenario edit may have removed a group)."""
+    groups = {g.id for g in scenario.groups}
+    return tuple(c for c in state.changes if c.group in groups)
+
+
+def _pins(
+    state: State, changes: tuple[Change, ...], cutoff: date | None
+) -> tuple[list[Held], dict[tuple[str, int], int]]:
+    """Moves and additions become decided meetings; additions and cancellations change counts."""
+    pins: list[Held] = []
+    extra: dict[tuple[str, int], int] = defaultdict(int)
+    for change in changes:
+        if change.action in ("move", "add") and change.day and change.start:
+            if cutoff is None or change.day >= cutoff:
+                pins.append(Held(change.group, change.day, change.start))
+            if change.action == "add":
+                extra[(change.group, change.day.year)] += 1
+        elif change.action == "cancel":
+            record = state.record(change.meeting)
+            if record is not None:
+                extra[(change.group, record.start.year)] -= 1
+    return pins, dict(extra)
+
+
+def _identities(
+    state: State,
+    changes: tuple[Change, ...],
+    placed: set[tuple[str, date, int]],
+    source: str,
+) -> dict[tuple[str, date], tuple[str, str]]:
+    """(group, day) → (id, UID) for every placed meeting.
+
+    In order: the coordinator's moves and additions, meetings that kept their day and time,
+    then per group the remaining published meetings in date order onto the remaining new days;
+    what is left gets a new id, numbered after every id the group ever had that year.
+    """
+    active = [r for r in state.records if r.status != "cancelled"]
+    free = set(placed)
+    taken: dict[tuple[str, date], tuple[str, str]] = {}
+    used: set[str] = set()
+
+    def assign(key: tuple[str, date, int], record: Record) -> None:
+        free.discard(key)
+        taken[(key[0], key[1])] = (record.id, record.uid)
+        used.add(record.id)
+
+    by_id = {r.id: r for r in state.records}
+    for change in changes:
+        if change.action in ("move", "add") and change.day and change.start:
+            key = (change.group, change.day, change.start.hour * 60 + change.start.minute)
+            record = by_id.get(change.meeting)
+            if key not in free or change.meeting in used:
+                continue
+            if record is not None:
+                assign(key, record)
+            elif change.action == "add":  # its first run: the id the coordinator was told
+                uid = f"{plans.ascii_slug(change.meeting)}.{plans.ascii_slug(source)}@cadence"
+                free.discard(key)
+                taken[(key[0], key[1])] = (change.meeting, uid)
+                used.add(change.meeting)
+    for record in active:
+        key = (record.group, record.start.date(), record.start.hour * 60 + record.start.minute)
+        if record.id not in used and key in free:
+            assign(key, record)
+    for group in sorted({g for g, _, _ in free}):
+        days = sorted(k for k in free if k[0] == group)
+        left = sorted(
+            (r for r in active if r.group == group and r.id not in used), key=lambda r: r.start
+        )
+        for key, record in zip(days, left, strict=False):
+            assign(key, record)
+    fresh: set[str] = set()
+    for group, day, _ in sorted(free):
+        number = 1 + max(
+            (_number(r.id) for r in state.records if r.group == group and r.start.year == day.year),
+            default=0,
+        )
+        number = max(
+            number, 1 + max((_number(i) for i in used | fresh if _prefix(i, group, day)), default=0)
+        )
+        meeting_id = f"{group}-{day.year}-{number:02d}"
+        uid = f"{plans.ascii_slug(meeting_id)}.{plans.ascii_slug(source)}@cadence"
+        taken[(group, day)] = (meeting_id, uid)
+        fresh.add(meeting_id)
+    return taken
+
+
+def _number(meeting_id: str) -> int:
+    found = re.search(r"-(\d+)$", meeting_id)
+    return int(found.group(1)) if found else 0
+
+
+def _prefix(meeting_id: str, group: str, day: date) -> bool:
+    return meeting_id.startswith(f"{group}-{day.year}-")
+
+
+def _records(
+    scenario: Scenario,
+    plan: Plan,
+    state: State,
+    gone: list[Record],
+    cutoff: date | None,
+    now: datetime,
+) -> tuple[Record, ...]:
+    """The new state's records: SEQUENCE up for a changed time or status, stamps renewed for
+    any change subscribers would see, untouched otherwise."""
+    digests = ics.digests(scenario, plan)
+    old = {r.id: r for r in state.records}
+    records = []
+    for meeting in plan.meetings:
+        status = "held" if cutoff is not None and meeting.start.date() < cutoff else "planned"
+        before = old.get(meeting.id)
+        digest = digests[meeting.uid]
+        if before is None:
+            fields = (meeting.id, meeting.uid, meeting.group, meeting.start, meeting.end)
+            records.append(Record(*fields, 0, status, now, digest))
+            continue
+        moved = (before.start, before.end) != (meeting.start, meeting.end)
+        seen_change = moved or before.digest != digest
+        records.append(
+            replace(
+                before,
+                start=meeting.start,
+                end=meeting.end,
+                sequence=before.sequence + (1 if moved or before.status == "cancelled" else 0),
+                status=status,
+                changed=now if seen_change else before.changed,
+                digest=digest,
+            )
+        )
+    for record in gone:
+        if record.status == "cancelled":
+            records.append(record)
+            continue
+        records.append(
+            replace(
+                record,
+                sequence=record.sequence + 1,
+                status="cancelled",
+                changed=now,
+                digest=digests.get(record.uid, record.digest),
+            )
+        )
+    return tuple(records)
+
+
+def _entries(
+    scenario: Scenario,
+    cal: WorkCalendar,
+    before: State,
+    after: State,
+    plan: Plan,
+    changes: tuple[Change, ...],
+) -> list[Entry]:
+    """Each moved, added and cancelled meeting, with the reason and who is affected."""
+    old = {r.id: r for r in before.records}
+    by_id = {m.id: m for m in plan.meetings}
+    asked = {(c.action, c.meeting) for c in changes}
+    entries = []
+    for record in sorted(after.records, key=lambda r: (r.start, r.id)):
+        previous = old.get(record.id)
+        if record.status == "cancelled":
+            if previous is None or previous.status == "cancelled":
+                continue
+            kind = "inställt"
+            reason = (
+                "inställt av samordnaren (cadence cancel)"
+                if ("cancel", record.id) in asked
+                else "behövs inte längre (scenariot kräver färre möten eller datumet gick inte "
+                "att behålla)"
+            )
+        elif previous is None:
+            kind = "tillagt"
+            reason = (
+                "tillagt av samordnaren (cadence add)"
+                if ("add", record.id) in asked
+                else "nytt möte (scenariot kräver fler möten)"
+            )
+        elif previous.status == "cancelled":
+            kind, reason = "tillagt", "åter i planen"
+        elif (previous.start, previous.end) != (record.start, record.end):
+            kind = "flyttat"
+            reason = (
+                "flyttat av samordnaren (cadence move)"
+                if ("move", record.id) in asked
+                else _forced(scenario, cal, previous)
+            )
+        else:
+            continue
+        meeting = by_id.get(record.id)
+        linked = sorted(
+            {i.split("-")[0] for i in (meeting.prepares + meeting.prepared_by)} if meeting else ()
+        )
+        day = record.start.date()
+        people = [scenario.person(p).name for p in attendees(scenario.group(record.group), day)]
+        entries.append(
+            Entry(
+                kind=kind,
+                meeting=record.id,
+                group=record.group,
+                old_start=previous.start if previous else None,
+                new_start=None if kind == "inställt" else record.start,
+                reason=reason,
+                groups=tuple([record.group, *(g for g in linked if g != record.group)]),
+                people=tuple(people),
+            )
+        )
+    return entries
+
+
+def _forced(scenario: Scenario, cal: WorkCalendar, previous: Record) -> str:
+    """Why a meeting nobody asked to move had to: its old time, or the rules around it."""
+    group = scenario.group(previous.group)
+    day, start, end = previous.start.date(), previous.start.time(), previous.end.time()
+    if not cal.is_working_day(day):
+        return f"det gamla datumet är inte en arbetsdag längre ({cal.blocked_reason(day)})"
+    if not cal.fits(day, start, end):
+        return "det gamla datumet är en halvdag"
+    for person_id in attendees(group, day):
+        person = scenario.person(person_id)
+        why = cal.unavailable_reason(person, day, start, end)
+        if why:
+            return f"{person.name} kan inte det gamla datumet ({why})"
+    return "flyttat för att kedjan och mötesreglerna ska hålla efter de andra ändringarna"
