@@ -226,11 +226,7 @@ def _replan(
 @_domain_errors
 def plan(
     scenario: Path,
-    out: Path | None,
-    time_limit: float,
-    workers: int,
-    as_of: datetime | None,
-    keep_cancelled: int,
+    **solve: Any,
 ) -> None:
     """Place every meeting; write the plan, its feeds, tables and årshjul.
 
@@ -238,7 +234,7 @@ def plan(
     stay, the fewest published meetings move, every meeting keeps its identity in the feeds,
     and a change report is written and printed.
     """
-    _replan(scenario, out, time_limit, workers, as_of, keep_cancelled)
+    _replan(scenario, **solve)
 
 
 def pin_time(scenario: Scenario, group_id: str, wanted: time | None, old: time | None) -> time:
@@ -282,11 +278,7 @@ def move(
     day: datetime,
     scenario: Path,
     at: datetime | None,
-    out: Path | None,
-    time_limit: float,
-    workers: int,
-    as_of: datetime | None,
-    keep_cancelled: int,
+    **solve: Any,
 ) -> None:
     """Move MEETING (its id in plan.csv) to DAY and re-plan; the move is kept by later runs."""
 
@@ -297,7 +289,7 @@ def move(
         start = pin_time(s, record.group, at.time() if at else None, record.start.time())
         return Change("move", record.id, record.group, day.date(), start)
 
-    _replan(scenario, out, time_limit, workers, as_of, keep_cancelled, change)
+    _replan(scenario, change=change, **solve)
 
 
 @main.command()
@@ -308,11 +300,7 @@ def move(
 def cancel(
     meeting: str,
     scenario: Path,
-    out: Path | None,
-    time_limit: float,
-    workers: int,
-    as_of: datetime | None,
-    keep_cancelled: int,
+    **solve: Any,
 ) -> None:
     """Cancel MEETING and re-plan: its group meets once less that year."""
 
@@ -321,7 +309,7 @@ def cancel(
         _not_fixed(s, record)
         return Change("cancel", record.id, record.group, record.start.date())
 
-    _replan(scenario, out, time_limit, workers, as_of, keep_cancelled, change)
+    _replan(scenario, change=change, **solve)
 
 
 @main.command()
@@ -336,11 +324,7 @@ def add(
     day: datetime,
     scenario: Path,
     at: datetime | None,
-    out: Path | None,
-    time_limit: float,
-    workers: int,
-    as_of: datetime | None,
-    keep_cancelled: int,
+    **solve: Any,
 ) -> None:
     """Add an extra meeting of GROUP on DAY and re-plan: the group meets once more that year."""
 
@@ -359,7 +343,7 @@ def add(
         start = pin_time(s, group, at.time() if at else None, None)
         return Change("add", meeting_id, group, day.date(), start)
 
-    _replan(scenario, out, time_limit, workers, as_of, keep_cancelled, change)
+    _replan(scenario, change=change, **solve)
 
 
 @main.command()

@@ -23,6 +23,21 @@ class Outcome:
     violations: tuple[Violation, ...]
 
 
+def raise_unsolved(result: solver.Result, settings: solver.Settings) -> None:
+    """Say why there is no plan, when there is none."""
+    if result.has_plan:
+        return
+    if result.status == "infeasible":
+        raise InfeasibleError(
+            "the rules cannot all hold at once (the solver proved it). Groups involved: "
+            + ", ".join(result.groups_involved)
+        )
+    raise InfeasibleError(
+        f"no plan found within {settings.time_limit:g} s (solver status: {result.status}); "
+        "try a longer --time-limit"
+    )
+
+
 def make_plan(
     scenario: Scenario,
     uid_domain: str,
@@ -34,16 +49,7 @@ def make_plan(
     """Solve the scenario; raise InfeasibleError when no plan can keep every rule."""
     inst = instances.build(scenario, held, as_of)
     result = solver.solve(inst, settings, progress)
-    if not result.has_plan:
-        if result.status == "infeasible":
-            raise InfeasibleError(
-                "the rules cannot all hold at once (the solver proved it). Groups involved: "
-                + ", ".join(result.groups_involved)
-            )
-        raise InfeasibleError(
-            f"no plan found within {settings.time_limit:g} s (solver status: {result.status}); "
-            "try a longer --time-limit"
-        )
+    raise_unsolved(result, settings)
     plan = plans.build(
         inst,
         result.meetings,

@@ -21,11 +21,12 @@ from cadence import instance as instances
 from cadence import plan as plans
 from cadence import solver
 from cadence.calendar import WorkCalendar
-from cadence.errors import InfeasibleError, InputError
+from cadence.errors import InputError
 from cadence.export import ics, publish
 from cadence.export.report import Entry, report_files
 from cadence.instance import Held, attendees
 from cadence.plan import Meeting, Plan
+from cadence.planning import raise_unsolved
 from cadence.scenario import Scenario
 from cadence.solver.stability import Published
 from cadence.state import Change, Record, State, dumps
@@ -74,25 +75,19 @@ def run(
         if r.status != "cancelled" and cutoff is not None and r.start.date() < cutoff
     ]
     pins, extra = _pins(state, changes, cutoff)
+    dropped = {c.meeting for c in changes if c.action == "cancel"}
     inst = instances.build(scenario, [*held, *pins], cutoff, extra)
     published = None
     if state.records:
         published = [
             Published(r.group, inst.index(r.start.date()), r.start.hour * 60 + r.start.minute)
             for r in state.records
-            if r.status == "planned" and (cutoff is None or r.start.date() >= cutoff)
+            if r.status == "planned"
+            and r.id not in dropped
+            and (cutoff is None or r.start.date() >= cutoff)
         ]
     result = solver.solve(inst, settings, progress, published)
-    if not result.has_plan:
-        if result.status == "infeasible":
-            raise InfeasibleError(
-                "the rules cannot all hold at once (the solver proved it). Groups involved: "
-                + ", ".join(result.groups_involved)
-            )
-        raise InfeasibleError(
-            f"no plan found within {settings.time_limit:g} s (solver status: {result.status}); "
-            "try a longer --time-limit"
-        )
+    raise_unsolved(result, settings)
     tz = zoneinfo.ZoneInfo(scenario.period.timezone)
     placed = {
         (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
@@ -170,7 +165,8 @@ def _identities(
     then per group the remaining published meetings in date order onto the remaining new days;
     what is left gets a new id, numbered after every id the group ever had that year.
     """
-    active = [r for r in state.records if r.status != "cancelled"]
+    dropped = {c.meeting for c in changes if c.action == "cancel"}
+    active = [r for r in state.records if r.status != "cancelled" and r.id not in dropped]
     free = set(placed)
     taken: dict[tuple[str, date], tuple[str, str]] = {}
     used: set[str] = set()

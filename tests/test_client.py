@@ -149,3 +149,40 @@ def test_subscribe_sync_list_change_resync(tiny_published, client):
     assert sum(f"{new_meeting.start:%Y-%m-%d %H:%M}" in line for line in after) == 1
     assert not any(f"{moved.start:%Y-%m-%d %H:%M}" in line for line in after)
     assert len(list((home / "cal").glob("*.ics"))) == len(mine)
+
+
+def test_after_a_move_the_client_shows_it_once_and_the_rest_unchanged(client):
+    """cadence's own re-plan: a pinned move, published again, synced again."""
+    from datetime import date, time
+
+    from cadence import loader, solver
+    from cadence.replan import run
+    from cadence.state import Change
+    from tests.conftest import DATA
+
+    scenario = loader.load(DATA / "micro.yaml").scenario
+    settings = solver.Settings(time_limit=5)
+    folder, home, configure, run_tool = client
+    first = run(scenario, "micro", None, settings, None)
+    write_folder(folder, first.files)
+    sync, khal = configure("alla.ics")
+    run_tool([*sync, "discover"])
+    run_tool([*sync, "sync"])
+    before = listed(run_tool, khal, 2026)
+    assert len(before) == len(first.plan.meetings)
+
+    bg = min((m for m in first.plan.meetings if m.group == "BG"), key=lambda m: m.start)
+    new_day = bg.start.date() + timedelta(days=7)
+    state = first.state.with_change(Change("move", bg.id, "BG", new_day, time(9)))
+    moved = run(scenario, "micro", state, settings, date(2026, 1, 1))
+    assert moved.violations == ()
+    write_folder(folder, moved.files)
+    run_tool([*sync, "sync"])
+    after = listed(run_tool, khal, 2026)
+    assert len(after) == len(before)  # nothing duplicated, nothing lost
+    assert sum(line.startswith(f"{new_day:%Y-%m-%d} 09:00") for line in after) == 1
+    assert not any(line.startswith(f"{bg.start:%Y-%m-%d %H:%M}") for line in after)
+    unmoved = {m.start for m in first.plan.meetings} & {m.start for m in moved.plan.meetings}
+    for start in unmoved:
+        assert any(line.startswith(f"{start:%Y-%m-%d %H:%M}") for line in after)
+    assert len(list((home / "cal").glob("*.ics"))) == len(moved.plan.meetings)
