@@ -119,12 +119,13 @@ def run(
     records = _records(scenario, plan, state, gone, cutoff, now)
     new_state = replace(state, records=records, changes=changes)
     stamps = {r.uid: ics.Stamp(r.sequence, r.changed) for r in records}
-    files = publish(scenario, plan, cutoff, stamps)
-    files["plan.json"] = dumps(new_state)
     entries = None
+    report = None
     if state.records:
         entries = tuple(_entries(scenario, inst.calendar, state, new_state, plan, changes))
-        files.update(report_files(scenario, entries))
+        report = report_files(scenario, entries)
+    files = publish(scenario, plan, cutoff, stamps, report)
+    files["plan.json"] = dumps(new_state)
     return Run(plan, result, violations, new_state, files, entries)
 
 

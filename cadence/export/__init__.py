@@ -17,8 +17,10 @@ def publish(
     plan: Plan,
     as_of: date | None = None,
     stamps: Mapping[str, ics.Stamp] | None = None,
+    report: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
-    """The output folder's files: tables, feeds, the årshjul and the index page."""
+    """The output folder's files: tables, feeds, the årshjul, a re-plan's change report, and
+    the index page."""
     feeds, files = ics.render_feeds(scenario, plan, stamps, as_of)
     files["plan.csv"] = plan_csv(plan)
     files["plan.xlsx"] = plan_workbook(scenario, plan)
@@ -35,5 +37,8 @@ def publish(
         others.append((name, f"årshjulet {turn[0]} – {turn[1]} som bild (SVG)"))
     files["tidslinje.svg"] = wheel.timeline_svg(scenario, plan).encode("utf-8")
     others.append(("tidslinje.svg", "tidslinjen som bild (SVG)"))
+    for name, content in (report or {}).items():
+        files[name] = content
+        others.append((name, "ändringar sedan förra publiceringen"))
     files["index.html"] = site.index_html(scenario, feeds, others).encode("utf-8")
     return files
