@@ -153,3 +153,21 @@ def test_plan_infeasible_exits_1_and_writes_nothing(tmp_path: Path):
     assert result.exit_code == 1
     assert "AGA needs 2 meetings in 2026" in result.stderr
     assert not out.exists()
+
+
+def test_same_output_in_separate_processes(tmp_path: Path):
+    """Python orders sets of strings differently in every process: the plan must not care."""
+    import os
+    import subprocess
+    import sys
+
+    folders = []
+    for seed in ("1", "2"):
+        folder = tmp_path / f"seed{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "cadence", "plan", str(DATA / "tiny.yaml"),
+                   "--out", str(folder), "--time-limit", "5"]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        folders.append({str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*.*")})
+    assert folders[0] == folders[1]

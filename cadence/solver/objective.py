@@ -140,15 +140,16 @@ class Objective:
         cache: dict[tuple[int, tuple[int, int]], cp_model.IntVar] = {}
         for group_id, meetings in v.meetings.items():
             for meeting in meetings:
-                weeks = {goals.iso_week(instance, d) for d in meeting.days}
+                weeks = sorted({goals.iso_week(instance, d) for d in meeting.days})
                 for week in weeks:
+                    # Sorted: a set of strings iterates in a different order in every process.
                     people = {
                         p
                         for d in meeting.days
                         if goals.iso_week(instance, d) == week
                         for p in instance.attendees[(group_id, d)]
                     }
-                    for person in people:
+                    for person in sorted(people):
                         in_week[(person, week)].append((meeting, week))
         units = []
         seen: dict[frozenset[tuple[int, tuple[int, int]]], cp_model.IntVar] = {}
