@@ -18,6 +18,9 @@ MANIFEST = ".cadence-files"
 
 
 def write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
+    for name in files:
+        if not _inside(name):
+            raise ValueError(f"{name}: not a plain path inside the output folder")
     folder.mkdir(parents=True, exist_ok=True)
     previous = _manifest(folder)
     with tempfile.TemporaryDirectory(dir=folder, prefix=".cadence-") as tmp:
@@ -30,18 +33,31 @@ def write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
             staged.append((path, folder / name))
-        manifest = Path(tmp) / MANIFEST
-        manifest.write_text("".join(f"{name}\n" for name in sorted(files)), encoding="utf-8")
+        # First a manifest of old and new files, so a crash during the moves leaves nothing
+        # that a later run would not clean up; the new one replaces it at the end.
+        _write_manifest(folder, Path(tmp), previous | set(files))
         for source, target in staged:
+            if target.is_file() and target.read_bytes() == source.read_bytes():
+                continue  # unchanged: keep its date, so clients asking "changed since?" hear no
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
-        os.replace(manifest, folder / MANIFEST)
+        _write_manifest(folder, Path(tmp), set(files))
     for name in sorted(previous - set(files)):
         stale = folder / name
         if stale.is_file():
             stale.unlink()
         if stale.parent != folder and stale.parent.is_dir() and not any(stale.parent.iterdir()):
             stale.parent.rmdir()
+
+
+def _inside(name: str) -> bool:
+    return bool(name) and not name.startswith("/") and ".." not in Path(name).parts
+
+
+def _write_manifest(folder: Path, tmp: Path, names: set[str]) -> None:
+    staged = tmp / MANIFEST
+    staged.write_text("".join(f"{name}\n" for name in sorted(names)), encoding="utf-8")
+    os.replace(staged, folder / MANIFEST)
 
 
 def _manifest(folder: Path) -> set[str]:
@@ -51,7 +67,6 @@ def _manifest(folder: Path) -> set[str]:
     names = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         name = line.strip()
-        # Only plain relative paths inside the folder: a manifest is never trusted to point out.
-        if name and not name.startswith("/") and ".." not in Path(name).parts:
+        if _inside(name):  # a manifest is never trusted to point out of the folder
             names.add(name)
     return names

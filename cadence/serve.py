@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
+import time
+from datetime import UTC
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,12 +44,15 @@ def resolve(root: Path, url_path: str) -> Path | None:
         return None
     if not real.is_file() or not real.is_relative_to(root):
         return None
+    if any(p.startswith(".") for p in real.relative_to(root).parts):
+        return None  # a link inside the folder to a hidden file is hidden too
     return real
 
 
 class Handler(BaseHTTPRequestHandler):
     root: Path
     server_version = "cadence"
+    timeout = 30  # seconds an idle connection may stay open
     sys_version = ""
 
     def do_GET(self) -> None:
@@ -71,8 +75,9 @@ class Handler(BaseHTTPRequestHandler):
             self._plain(HTTPStatus.NOT_FOUND, "Not found\n", body)
             return
         try:
-            content = path.read_bytes()
-            modified = int(os.stat(path).st_mtime)
+            with open(path, "rb") as handle:  # content and date of the same file
+                modified = int(os.fstat(handle.fileno()).st_mtime)
+                content = handle.read()
         except OSError:
             self._plain(HTTPStatus.NOT_FOUND, "Not found\n", body)
             return
@@ -106,9 +111,14 @@ class Handler(BaseHTTPRequestHandler):
         if since is None:
             return False
         try:
-            return modified <= parsedate_to_datetime(since).timestamp()
+            when = parsedate_to_datetime(since)
         except (TypeError, ValueError, IndexError, OverflowError):
             return False
+        if when.tzinfo is None:  # "-0000": RFC 5322's unknown zone; HTTP dates are GMT
+            when = when.replace(tzinfo=UTC)
+        if when.timestamp() > time.time():
+            return False  # RFC 9110 §13.1.3: a date in the future is ignored
+        return modified <= when.timestamp()
 
     def _plain(self, status: HTTPStatus, text: str, body: bool) -> None:
         data = text.encode()
@@ -118,9 +128,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
 def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:

@@ -143,7 +143,8 @@ def test_addresses_become_organizer_and_attendees(tiny_published):
     for event in events(data):
         meeting = next(m for m in plan.meetings if m.uid == str(event["UID"]))
         assert str(event["ORGANIZER"]) == f"mailto:{ascii_slug(meeting.chair)}@example.se"
-        mails = {str(a) for a in event.get("ATTENDEE", [])}
+        found = event.get("ATTENDEE", [])
+        mails = {str(a) for a in (found if isinstance(found, list) else [found])}
         expected = attendees(scenario.group(meeting.group), meeting.start.date())
         assert mails == {f"mailto:{ascii_slug(p)}@example.se" for p in expected}
 
@@ -168,3 +169,14 @@ def test_stamps_come_from_the_plan_not_the_clock(tiny_published, as_of):
     sequence = {str(e["UID"]): e["SEQUENCE"] for e in events(data)}
     assert sequence[plan.meetings[0].uid] == 3
     assert sum(sequence.values()) == 3
+
+
+def test_lines_are_folded_crlf_and_every_event_is_stamped(tiny_published):
+    _, _, folder = tiny_published
+    for name, data in feeds(folder).items():
+        assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b""), name
+        for line in data.split(b"\r\n"):
+            assert len(line) <= 75, (name, line)
+            line.decode("utf-8")  # never folded inside a character
+        for event in events(data):
+            assert "DTSTAMP" in event and "UID" in event and "SEQUENCE" in event

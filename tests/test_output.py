@@ -46,3 +46,18 @@ def test_manifest_never_points_outside(tmp_path: Path):
     (folder / MANIFEST).write_text("../keep.txt\n/etc/passwd\n", encoding="utf-8")
     write_folder(folder, {"a.ics": b"1"})
     assert outside.exists()
+
+
+def test_unchanged_files_keep_their_date_and_keys_stay_inside(tmp_path: Path):
+    import os
+
+    write_folder(tmp_path, {"a.ics": b"same", "b.ics": b"old"})
+    os.utime(tmp_path / "a.ics", (1_000_000_000, 1_000_000_000))
+    os.utime(tmp_path / "b.ics", (1_000_000_000, 1_000_000_000))
+    write_folder(tmp_path, {"a.ics": b"same", "b.ics": b"new"})
+    assert (tmp_path / "a.ics").stat().st_mtime == 1_000_000_000
+    assert (tmp_path / "b.ics").stat().st_mtime > 1_000_000_000
+    for bad in ("../x.ics", "/etc/x.ics", ""):
+        with pytest.raises(ValueError):
+            write_folder(tmp_path, {bad: b"x"})
+    assert (tmp_path / "b.ics").read_bytes() == b"new"

@@ -24,6 +24,7 @@ def served(tmp_path: Path):
     )
     (tmp_path / "secret.txt").write_text("outside", encoding="utf-8")
     (folder / "link.ics").symlink_to(tmp_path / "secret.txt")
+    (folder / "hidden.ics").symlink_to(folder / MANIFEST)
     server = make_server(folder, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -88,6 +89,7 @@ def test_head_has_no_body_and_other_methods_are_refused(served):
         "/%2e%2e/secret.txt",
         "/grupper/..%2f..%2fsecret.txt",
         "/link.ics",  # a symbolic link out of the folder
+        "/hidden.ics",  # a link to a hidden file inside it
         f"/{MANIFEST}",
         "/grupper/",
         "/grupper",
@@ -106,3 +108,17 @@ def test_root_is_the_index(served):
     status, headers, body = fetch(base + "/")
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
     assert body.startswith(b"<!doctype html>")
+
+
+def test_if_none_match_decides_and_future_dates_are_ignored(served):
+    _, base = served
+    _, headers, _ = fetch(f"{base}/alla.ics")
+    both = {"If-None-Match": '"other"', "If-Modified-Since": headers["Last-Modified"]}
+    assert fetch(f"{base}/alla.ics", headers=both)[0] == 200
+    weak = {"If-None-Match": f'"x", W/{headers["ETag"]}'}
+    assert fetch(f"{base}/alla.ics", headers=weak)[0] == 304
+    assert fetch(f"{base}/alla.ics", headers={"If-None-Match": "*"})[0] == 304
+    future = {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}
+    assert fetch(f"{base}/alla.ics", headers=future)[0] == 200
+    status, _, body = fetch(f"{base}/nothing.ics", "HEAD")
+    assert (status, body) == (404, b"")

@@ -69,3 +69,17 @@ def test_sheet_names_follow_excel_rules():
     assert sheet_name("a/b:c", taken) == "a b c"
     assert sheet_name("A/B:C", taken) == "A B C (2)"
     assert len(sheet_name("x" * 40, taken)) == 31
+
+
+def test_text_that_looks_like_a_formula_stays_text(tiny_published, tmp_path):
+    from dataclasses import replace
+
+    scenario, plan, _ = tiny_published
+    first = replace(plan.meetings[0], agenda=("=1+1",), location="@kontoret")
+    edited = replace(plan, meetings=(first, *plan.meetings[1:]))
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(plan_workbook(scenario, edited))
+    sheet = openpyxl.load_workbook(path)["Alla möten"]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == first.id)
+    assert row[9].value == "=1+1" and row[9].data_type == "s"
+    assert row[7].value == "@kontoret" and row[7].data_type == "s"

@@ -97,6 +97,8 @@ def _format(sheet: Worksheet, frame: pd.DataFrame) -> None:
                 cell.number_format = "hh:mm"
             elif isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                cell.data_type = "s"  # text, never a formula (an agenda line "=1+1")
 
 
 def _shown(value: object) -> str:
