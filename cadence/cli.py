@@ -201,7 +201,7 @@ def _replan(
     write_folder(folder, done.files)
     gap = "" if result.status == "optimal" else f", bound {result.bound:.0f}"
     click.echo(
-        f"{result.status}: objective {result.objective}{gap}, solved in "
+        f"{result.status}: objective {done.objective}{gap}, solved in "
         f"{result.solve_seconds:.2f} s ({result.variables} variables, "
         f"{result.constraints} constraints)"
     )
@@ -211,7 +211,7 @@ def _replan(
             f"moved: {result.moves.count} published meeting(s) ({proof}, "
             f"{result.moves.seconds:.2f} s); as of {cutoff}"
         )
-    values = ", ".join(f"{goal} {value}" for goal, value in result.goal_values.items())
+    values = ", ".join(f"{goal} {value}" for goal, value in done.goal_values.items())
     click.echo(f"goals: {values}")
     counts = ", ".join(f"{g} {len(ms)}" for g, ms in result.meetings.items())
     click.echo(f"meetings: {counts}")

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
+from cadence import goals, solver
 from cadence import instance as instances
 from cadence import plan as plans
-from cadence import solver
 from cadence.calendar import WorkCalendar
 from cadence.errors import InputError
 from cadence.export import ics, publish
@@ -43,6 +43,10 @@ class Run:
     """Every file of the output folder, plan.json and the change report included."""
     entries: tuple[Entry, ...] | None
     """The change report (None for a fresh plan)."""
+    goal_values: dict[str, int]
+    """The plan's own goal values, computed from the scenario (at a proven optimum the solver's
+    agree; before it, a solver's penalty unit may still be set where the plan owes nothing)."""
+    objective: int
 
 
 def stamp_of(day: date) -> datetime:
@@ -126,7 +130,10 @@ def run(
         report = report_files(scenario, entries)
     files = publish(scenario, plan, cutoff, stamps, report)
     files["plan.json"] = dumps(new_state)
-    return Run(plan, result, violations, new_state, files, entries)
+    values = plan.goal_values(inst)
+    return Run(
+        plan, result, violations, new_state, files, entries, values, goals.weighted(inst, values)
+    )
 
 
 def _live_changes(scenario: Scenario, state: State) -> tuple[Change, ...]:
