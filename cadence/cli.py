@@ -19,7 +19,9 @@ from cadence import loader, sv
 from cadence.calendar import WorkCalendar
 from cadence.errors import CadenceError, InfeasibleError, InputError
 from cadence.scenario import Scenario
+from cadence.state import FILE as STATE_FILE
 from cadence.state import Change, Record, State
+from cadence.state import extra as state_extra
 from cadence.state import load as load_state
 
 DEFAULT_SCENARIO = Path("scenarios/sormland-2026.yaml")
@@ -374,7 +376,12 @@ def check_plan(scenario: Path, plan_file: Path) -> None:
     from cadence.verify import check
 
     loaded = _load(scenario)
-    violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario))
+    # Beside a published state, the coordinator's added and cancelled meetings change the counts.
+    extra = None
+    if (plan_file.parent / STATE_FILE).exists():
+        state = load_state(plan_file.parent, loaded.scenario.name, scenario.stem)
+        extra = state_extra(state) if state else None
+    violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario), None, extra)
     for violation in violations:
         click.echo(str(violation))
     if violations:

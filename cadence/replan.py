@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -29,7 +28,7 @@ from cadence.plan import Meeting, Plan
 from cadence.planning import raise_unsolved
 from cadence.scenario import Scenario
 from cadence.solver.stability import Published
-from cadence.state import Change, Record, State, dumps
+from cadence.state import Change, Record, State, dumps, extra
 from cadence.verify import Violation, check
 
 
@@ -146,19 +145,12 @@ def _pins(
     state: State, changes: tuple[Change, ...], cutoff: date | None
 ) -> tuple[list[Held], dict[tuple[str, int], int]]:
     """Moves and additions become decided meetings; additions and cancellations change counts."""
-    pins: list[Held] = []
-    extra: dict[tuple[str, int], int] = defaultdict(int)
-    for change in changes:
-        if change.action in ("move", "add") and change.day and change.start:
-            if cutoff is None or change.day >= cutoff:
-                pins.append(Held(change.group, change.day, change.start))
-            if change.action == "add":
-                extra[(change.group, change.day.year)] += 1
-        elif change.action == "cancel":
-            record = state.record(change.meeting)
-            if record is not None:
-                extra[(change.group, record.start.year)] -= 1
-    return pins, dict(extra)
+    pins = [
+        Held(c.group, c.day, c.start)
+        for c in changes
+        if c.action in ("move", "add") and c.day and c.start and (cutoff is None or c.day >= cutoff)
+    ]
+    return pins, extra(replace(state, changes=changes))
 
 
 def _identities(

@@ -71,6 +71,21 @@ class State:
         return replace(self, changes=(*self.changes, change))
 
 
+def extra(state: State) -> dict[tuple[str, int], int]:
+    """(group, year) → meetings the coordinator added (+) or cancelled (-)."""
+    counts: dict[tuple[str, int], int] = {}
+    for change in state.changes:
+        if change.action == "add" and change.day:
+            key = (change.group, change.day.year)
+            counts[key] = counts.get(key, 0) + 1
+        elif change.action == "cancel":
+            record = state.record(change.meeting)
+            if record is not None:
+                key = (change.group, record.start.year)
+                counts[key] = counts.get(key, 0) - 1
+    return counts
+
+
 def dumps(state: State) -> bytes:
     """Stable JSON: the same state gives the same bytes."""
 

@@ -258,3 +258,17 @@ def test_move_onto_a_holiday_is_infeasible(micro, first):
     state = first.state.with_change(Change("move", bg.id, "BG", date(2026, 4, 3), time(9)))
     with pytest.raises(InfeasibleError, match="Långfredag"):
         run(micro, "micro", state, FAST, date(2026, 1, 1))
+
+
+def test_check_counts_the_coordinators_additions(published):
+    args = ["--out", str(published), "--as-of", "2026-01-01", "--time-limit", "5"]
+    added = cli("add", "AG", "2026-04-14", str(DATA / "micro.yaml"), *args)
+    assert added.exit_code == 0, added.output
+    assert "tillagt  AG-2026-04" in added.output
+    checked = cli("check", str(DATA / "micro.yaml"), "--plan", str(published / "plan.csv"))
+    assert checked.exit_code == 0, checked.output
+    # The same plan without the state beside it has one AG meeting too many.
+    alone = published.parent / "alone.csv"
+    alone.write_bytes((published / "plan.csv").read_bytes())
+    result = cli("check", str(DATA / "micro.yaml"), "--plan", str(alone))
+    assert result.exit_code == 1 and "AG meets 4 times in 2026" in result.output
