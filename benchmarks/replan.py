@@ -93,7 +93,9 @@ def run_without_stability(scenario, source, state, settings, as_of):
         if r.start.date() < as_of
     ]
     pins = [Held(c.group, c.day, c.start) for c in state.changes if c.day and c.start]
-    return make_plan(scenario, source, settings, None, [*held, *pins], as_of).plan
+    outcome = make_plan(scenario, source, settings, None, [*held, *pins], as_of)
+    assert outcome.violations == ()
+    return outcome.plan
 
 
 if __name__ == "__main__":

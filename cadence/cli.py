@@ -334,16 +334,8 @@ def add(
         _not_past(day.date(), cutoff)
         if group not in {g.id for g in s.groups}:
             raise InputError(f"no group '{group}' in the scenario")
-        used = [
-            int(r.id.rsplit("-", 1)[1])
-            for r in state.records
-            if r.group == group
-            and r.id.startswith(f"{group}-{day.year}-")
-            and r.id.rsplit("-", 1)[1].isdigit()
-        ]
-        meeting_id = f"{group}-{day.year}-{max(used, default=0) + 1:02d}"
         start = pin_time(s, group, at.time() if at else None, None)
-        return Change("add", meeting_id, group, day.date(), start)
+        return Change("add", state.next_id(group, day.year), group, day.date(), start)
 
     _replan(scenario, change=change, **solve)
 

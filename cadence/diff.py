@@ -9,7 +9,7 @@ from pathlib import Path
 from cadence.errors import InputError
 from cadence.export.report import Entry
 from cadence.export.table import read_plan
-from cadence.state import FILE, load
+from cadence.state import FILE, read
 
 
 @dataclass(frozen=True)
@@ -27,14 +27,7 @@ def meetings(path: Path) -> dict[str, Seen]:
     if not path.exists():
         raise InputError(f"{path}: no plan.json or plan.csv to compare")
     if path.suffix == ".json":
-        import json
-
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            state = load(path.parent, raw["scenario"], raw["source"])
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            raise InputError(f"{path}: cannot read the published state: {err}") from None
-        assert state is not None
+        state = read(path)
         return {r.id: Seen(r.group, r.start, r.end, r.status != "cancelled") for r in state.records}
     return {m.id: Seen(m.group, m.start, m.end, True) for m in read_plan(path).meetings}
 
@@ -44,26 +37,14 @@ def compare(old_path: Path, new_path: Path) -> tuple[Entry, ...]:
     entries = []
     for meeting_id in sorted(old.keys() | new.keys(), key=lambda i: _order(i, old, new)):
         before, after = old.get(meeting_id), new.get(meeting_id)
-        was = before is not None and before.active
-        now = after is not None and after.active
+        was = before if before is not None and before.active else None
+        now = after if after is not None and after.active else None
         if was and not now:
-            assert before is not None
-            entries.append(_entry("inställt", meeting_id, before.group, before.start, None))
+            entries.append(_entry("inställt", meeting_id, was.group, was.start, None))
         elif now and not was:
-            assert after is not None
-            entries.append(_entry("tillagt", meeting_id, after.group, None, after.start))
-        elif (
-            was
-            and now
-            and before
-            and after
-            and (before.start, before.end)
-            != (
-                after.start,
-                after.end,
-            )
-        ):
-            entries.append(_entry("flyttat", meeting_id, after.group, before.start, after.start))
+            entries.append(_entry("tillagt", meeting_id, now.group, None, now.start))
+        elif was and now and (was.start, was.end) != (now.start, now.end):
+            entries.append(_entry("flyttat", meeting_id, now.group, was.start, now.start))
     return tuple(entries)
 
 

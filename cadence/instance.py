@@ -246,11 +246,7 @@ def build(
             )
         )
 
-    links = tuple(
-        Link(g.id, f.to, f.lead_days.min, f.lead_days.max, f.lead_days.preferred or f.lead_days.min)
-        for g in scenario.groups
-        for f in g.feeds
-    )
+    links = chain_links(scenario)
     shift = stages([g.id for g in groups], links)
     groups = [replace(g, stage=shift[g.id]) for g in groups]
     horizon = (scenario.period.end - start).days + 1
@@ -263,6 +259,15 @@ def build(
         dues=tuple(_dues(scenario, horizon)),
         avoid=avoid,
         attendees=present,
+    )
+
+
+def chain_links(scenario: Scenario) -> tuple[Link, ...]:
+    """Every feed of the scenario as a link (preferred lead: the window's minimum if not given)."""
+    return tuple(
+        Link(g.id, f.to, f.lead_days.min, f.lead_days.max, f.lead_days.preferred or f.lead_days.min)
+        for g in scenario.groups
+        for f in g.feeds
     )
 
 

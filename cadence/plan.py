@@ -13,9 +13,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from cadence import goals
 from cadence.instance import Instance
+
+if TYPE_CHECKING:
+    from cadence.solver import Result
 
 _ASCII = str.maketrans({"Ä": "AE", "Ö": "OE", "Å": "AA", "ä": "ae", "ö": "oe", "å": "aa"})
 
@@ -25,6 +29,11 @@ def ascii_slug(text: str) -> str:
     text = text.translate(_ASCII)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+def uid_for(meeting_id: str, domain: str) -> str:
+    """``AVÄ-2026-03`` in sormland-2026 → ``avae-2026-03.sormland-2026@cadence``, for good."""
+    return f"{ascii_slug(meeting_id)}.{ascii_slug(domain)}@cadence"
 
 
 @dataclass(frozen=True)
@@ -121,7 +130,7 @@ def build(
                 minutes=data.slots[slot].start
             )
             meeting_id = f"{group.id}-{when.year}-{numbers[when.year]:02d}"
-            uid = f"{ascii_slug(meeting_id)}.{ascii_slug(uid_domain)}@cadence"
+            uid = uid_for(meeting_id, uid_domain)
             if identities and (group.id, when) in identities:
                 meeting_id, uid = identities[(group.id, when)]
             item_ids = tuple(dict.fromkeys(items_on.get((group.id, day), [])))
@@ -153,6 +162,26 @@ def build(
         for draft in drafts
     )
     return Plan(scenario.name, meetings, status, solver_objective, bound, solve_seconds)
+
+
+def from_result(
+    instance: Instance,
+    result: Result,
+    uid_domain: str,
+    identities: Mapping[tuple[str, date], tuple[str, str]] | None = None,
+) -> Plan:
+    """The plan of a solve that found one, with the solver's status, objective and bound."""
+    return build(
+        instance,
+        result.meetings,
+        result.carriers,
+        uid_domain,
+        status=result.status,
+        solver_objective=result.objective,
+        bound=result.bound,
+        solve_seconds=result.solve_seconds,
+        identities=identities,
+    )
 
 
 @dataclass(frozen=True)

@@ -50,14 +50,5 @@ def make_plan(
     inst = instances.build(scenario, held, as_of)
     result = solver.solve(inst, settings, progress)
     raise_unsolved(result, settings)
-    plan = plans.build(
-        inst,
-        result.meetings,
-        result.carriers,
-        uid_domain,
-        status=result.status,
-        solver_objective=result.objective,
-        bound=result.bound,
-        solve_seconds=result.solve_seconds,
-    )
+    plan = plans.from_result(inst, result, uid_domain)
     return Outcome(plan, result, tuple(check(scenario, plan, as_of)))

@@ -10,11 +10,10 @@ the change report; it writes nothing itself.
 
 from __future__ import annotations
 
-import re
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from cadence import goals, solver
 from cadence import instance as instances
@@ -46,10 +45,6 @@ class Run:
     """The plan's own goal values, computed from the scenario (at a proven optimum the solver's
     agree; before it, a solver's penalty unit may still be set where the plan owes nothing)."""
     objective: int
-
-
-def stamp_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def run(
@@ -98,19 +93,9 @@ def run(
         for day, slot in meetings
     }
     identities = _identities(state, changes, placed, source)
-    plan = plans.build(
-        inst,
-        result.meetings,
-        result.carriers,
-        source,
-        status=result.status,
-        solver_objective=result.objective,
-        bound=result.bound,
-        solve_seconds=result.solve_seconds,
-        identities=identities,
-    )
+    plan = plans.from_result(inst, result, source, identities)
     violations = tuple(check(scenario, plan, cutoff, extra))
-    now = stamp_of(cutoff or scenario.period.start)
+    now = ics.stamp_of(cutoff or scenario.period.start)
     kept_ids = {m.id for m in plan.meetings}
     gone = [r for r in state.records if r.id not in kept_ids]
     cancelled = tuple(
@@ -186,9 +171,8 @@ def _identities(
             if record is not None:
                 assign(key, record)
             elif change.action == "add":  # its first run: the id the coordinator was told
-                uid = f"{plans.ascii_slug(change.meeting)}.{plans.ascii_slug(source)}@cadence"
                 free.discard(key)
-                taken[(key[0], key[1])] = (change.meeting, uid)
+                taken[(key[0], key[1])] = (change.meeting, plans.uid_for(change.meeting, source))
                 used.add(change.meeting)
     for record in active:
         key = (record.group, record.start.date(), record.start.hour * 60 + record.start.minute)
@@ -201,29 +185,11 @@ def _identities(
         )
         for key, record in zip(days, left, strict=False):
             assign(key, record)
-    fresh: set[str] = set()
     for group, day, _ in sorted(free):
-        number = 1 + max(
-            (_number(r.id) for r in state.records if r.group == group and r.start.year == day.year),
-            default=0,
-        )
-        number = max(
-            number, 1 + max((_number(i) for i in used | fresh if _prefix(i, group, day)), default=0)
-        )
-        meeting_id = f"{group}-{day.year}-{number:02d}"
-        uid = f"{plans.ascii_slug(meeting_id)}.{plans.ascii_slug(source)}@cadence"
-        taken[(group, day)] = (meeting_id, uid)
-        fresh.add(meeting_id)
+        meeting_id = state.next_id(group, day.year, used)
+        taken[(group, day)] = (meeting_id, plans.uid_for(meeting_id, source))
+        used.add(meeting_id)
     return taken
-
-
-def _number(meeting_id: str) -> int:
-    found = re.search(r"-(\d+)$", meeting_id)
-    return int(found.group(1)) if found else 0
-
-
-def _prefix(meeting_id: str, group: str, day: date) -> bool:
-    return meeting_id.startswith(f"{group}-{day.year}-")
 
 
 def _records(
@@ -320,9 +286,8 @@ def _entries(
         else:
             continue
         meeting = by_id.get(record.id)
-        linked = sorted(
-            {i.split("-")[0] for i in (meeting.prepares + meeting.prepared_by)} if meeting else ()
-        )
+        chain = (meeting.prepares + meeting.prepared_by) if meeting else ()
+        linked = sorted({by_id[i].group for i in chain})
         day = record.start.date()
         people = [scenario.person(p).name for p in attendees(scenario.group(record.group), day)]
         entries.append(

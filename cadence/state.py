@@ -10,16 +10,18 @@ would see each meeting twice, so a missing, corrupt or foreign state stops caden
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
 from cadence.errors import InputError
+from cadence.output import MANIFEST
 
 FILE = "plan.json"
 FORMAT = "cadence-state/1"
-PUBLISHED_MARKERS = ("alla.ics", "plan.csv", ".cadence-files")
+PUBLISHED_MARKERS = ("alla.ics", "plan.csv", MANIFEST)
 """Files that show a folder holds published output (so a missing state is an error)."""
 
 Status = Literal["planned", "held", "cancelled"]
@@ -66,6 +68,17 @@ class State:
 
     def record(self, meeting_id: str) -> Record | None:
         return next((r for r in self.records if r.id == meeting_id), None)
+
+    def next_id(self, group: str, year: int, taken: Iterable[str] = ()) -> str:
+        """A new meeting's id, numbered after every id the group ever had that year (and
+        ``taken``): an id, like its UID, is never used for another meeting."""
+        prefix = f"{group}-{year}-"
+        numbers = [
+            int(i[len(prefix) :])
+            for i in (*(r.id for r in self.records), *taken)
+            if i.startswith(prefix) and i[len(prefix) :].isdigit()
+        ]
+        return f"{prefix}{max(numbers, default=0) + 1:02d}"
 
     def with_change(self, change: Change) -> State:
         return replace(self, changes=(*self.changes, change))
@@ -122,6 +135,18 @@ def load(folder: Path, scenario_name: str, source: str) -> State | None:
                 "folder with --out."
             )
         return None
+    state = read(path)
+    if state.scenario != scenario_name or state.source != source:
+        raise InputError(
+            f"{path}: belongs to scenario '{state.scenario}' ({state.source}.yaml), not "
+            f"'{scenario_name}' ({source}.yaml); use the scenario it was made from, or "
+            "another --out folder"
+        )
+    return state
+
+
+def read(path: Path) -> State:
+    """A state file, whichever scenario it belongs to; InputError when unreadable or damaged."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         if document.get("format") != FORMAT:
@@ -138,12 +163,6 @@ def load(folder: Path, scenario_name: str, source: str) -> State | None:
         raise InputError(
             f"{path}: the published state is damaged ({err}); restore it from your backup"
         ) from None
-    if state.scenario != scenario_name or state.source != source:
-        raise InputError(
-            f"{path}: belongs to scenario '{state.scenario}' ({state.source}.yaml), not "
-            f"'{scenario_name}' ({source}.yaml); use the scenario it was made from, or "
-            "another --out folder"
-        )
     return state
 
 

@@ -164,6 +164,7 @@ def test_after_a_move_the_client_shows_it_once_and_the_rest_unchanged(client):
     settings = solver.Settings(time_limit=5)
     folder, home, configure, run_tool = client
     first = run(scenario, "micro", None, settings, None)
+    assert first.violations == ()
     write_folder(folder, first.files)
     sync, khal = configure("alla.ics")
     run_tool([*sync, "discover"])

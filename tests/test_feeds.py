@@ -7,6 +7,7 @@ import icalendar
 import pytest
 import vobject
 
+from cadence import sv
 from cadence.export import ics, publish
 from cadence.instance import attendees
 from cadence.plan import ascii_slug
@@ -107,8 +108,6 @@ def test_prepares_names_the_day_in_swedish(tiny_published):
     by_id = {m.id: m for m in plan.meetings}
     source = next(m for m in plan.meetings if m.prepares)
     target = by_id[source.prepares[0]]
-    from cadence import sv
-
     assert f"Bereder {target.group} {sv.day_month(target.start.date())}" in str(
         by_uid[source.uid]["DESCRIPTION"]
     )

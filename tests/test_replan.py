@@ -84,6 +84,7 @@ def test_fresh_plan_state(first):
 
 def test_replan_without_changes_moves_nothing_and_keeps_bytes(micro, first):
     again = run(micro, "micro", first.state, FAST, date(2026, 1, 1))
+    assert again.violations == ()  # the verifier, on this plan
     assert again.result.moves.count == 0 and again.result.moves.proven
     assert again.entries == ()
     for name, data in first.files.items():
@@ -122,6 +123,7 @@ def test_move_moves_the_proven_fewest(micro, first):
     assert len(moved.entries) == expected
     # A later run keeps the pin.
     later = run(micro, "micro", moved.state, FAST, date(2026, 1, 1))
+    assert later.violations == ()  # the verifier, on this plan
     assert later.plan.meeting(bg.id).start.date() == new_day
     assert later.result.moves.count == 0
 
@@ -134,6 +136,7 @@ def test_as_of_holds_the_past(micro, first):
     target = bg.start.date() + timedelta(days=7)
     state = first.state.with_change(Change("move", bg.id, "BG", target, time(9)))
     done = run(micro, "micro", state, FAST, cutoff)
+    assert done.violations == ()  # the verifier, on this plan
     assert done.plan.meeting(ag.id).start == ag.start
     assert done.state.record(ag.id).status == "held"
     assert check(micro, done.plan, cutoff) == []
@@ -143,6 +146,7 @@ def test_cancel_publishes_cancelled_then_drops_it(micro, first):
     ag = max((m for m in first.plan.meetings if m.group == "AG"), key=lambda m: m.start)
     state = first.state.with_change(Change("cancel", ag.id, "AG", ag.start.date()))
     done = run(micro, "micro", state, FAST, date(2026, 1, 1))
+    assert done.violations == ()  # the verifier, on this plan
     assert ag.id not in {m.id for m in done.plan.meetings}
     assert sum(m.group == "AG" for m in done.plan.meetings) == 2
     event = events(done.files["grupper/ag.ics"])[ag.uid]
@@ -151,6 +155,7 @@ def test_cancel_publishes_cancelled_then_drops_it(micro, first):
     assert ("inställt", ag.id) in {(e.kind, e.meeting) for e in done.entries}
     # After its date the cancelled meeting leaves the feeds; its UID is never reused.
     after = run(micro, "micro", done.state, FAST, ag.start.date() + timedelta(days=1))
+    assert after.violations == ()  # the verifier, on this plan
     assert ag.uid not in events(after.files["alla.ics"])
     record = after.state.record(ag.id)
     assert record.status == "cancelled" and record.sequence == 1
@@ -245,6 +250,7 @@ def test_bad_state_stops_with_exit_2_and_loses_nothing(published, damage, messag
 
 def test_state_is_stable_bytes(micro, first):
     again = run(micro, "micro", None, FAST, None)
+    assert again.violations == ()  # the verifier, on this plan
     assert again.files["plan.json"] == first.files["plan.json"]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -50,11 +50,15 @@ class Feed:
     meetings: tuple[Meeting, ...]
 
 
+def stamp_of(day: date) -> datetime:
+    """Midnight UTC of ``day``: the time a run as of ``day`` stamps what it changed."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
 def default_stamp(scenario: Scenario, as_of: date | None = None) -> Stamp:
-    """The stamp of a plan without a published history: midnight UTC of ``as_of`` or of the
-    period's first day, so that the same scenario gives the same bytes."""
-    day = as_of or scenario.period.start
-    return Stamp(0, datetime(day.year, day.month, day.day, tzinfo=UTC))
+    """The stamp of a plan without a published history: ``as_of`` or the period's first day,
+    so that the same scenario gives the same bytes."""
+    return Stamp(0, stamp_of(as_of or scenario.period.start))
 
 
 def feeds_of(scenario: Scenario, plan: Plan) -> list[Feed]:
@@ -265,9 +269,3 @@ def digests(scenario: Scenario, plan: Plan) -> dict[str, str]:
         data = event(scenario, plan, meeting, numbers.get(meeting.id), UNSTAMPED).to_ical()
         result[meeting.uid] = hashlib.sha256(data).hexdigest()[:16]
     return result
-
-
-def uids(feed_bytes: bytes) -> Iterable[str]:
-    """The UIDs of a feed's events (for tests and the change report)."""
-    for component in icalendar.Calendar.from_ical(feed_bytes).walk("VEVENT"):
-        yield str(component["UID"])

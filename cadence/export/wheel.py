@@ -20,8 +20,7 @@ from datetime import date, timedelta
 
 from cadence import sv
 from cadence.calendar import WorkCalendar
-from cadence.instance import Link as ChainLink
-from cadence.instance import stages
+from cadence.instance import chain_links, stages
 from cadence.plan import Meeting, Plan
 from cadence.scenario import Scenario
 
@@ -65,12 +64,7 @@ class Milestone:
 
 def levels(scenario: Scenario) -> list[Level]:
     """The groups' kinds, ordered down the chain: those who prepare first."""
-    links = tuple(
-        ChainLink(g.id, f.to, f.lead_days.min, f.lead_days.max, f.lead_days.preferred or 0)
-        for g in scenario.groups
-        for f in g.feeds
-    )
-    stage = stages([g.id for g in scenario.groups], links)
+    stage = stages([g.id for g in scenario.groups], chain_links(scenario))
     kinds: dict[str, list[str]] = defaultdict(list)
     for group in scenario.groups:
         kinds[group.kind].append(group.id)
