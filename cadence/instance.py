@@ -145,6 +145,25 @@ class Instance:
     def group(self, group_id: str) -> GroupData:
         return next(g for g in self.groups if g.id == group_id)
 
+    def only(self, group_ids: Iterable[str]) -> Instance:
+        """The same instance with only these groups: links between them, their agenda items
+        (an item due before an item of a dropped group keeps no such rule). For finding which
+        groups' rules conflict."""
+        keep = set(group_ids)
+        dues = []
+        for due in self.dues:
+            if due.group not in keep:
+                continue
+            if due.before is not None and not any(d.key == due.before[0] for d in dues):
+                due = replace(due, before=None)
+            dues.append(due)
+        return replace(
+            self,
+            groups=tuple(g for g in self.groups if g.id in keep),
+            links=tuple(k for k in self.links if k.source in keep and k.to in keep),
+            dues=tuple(dues),
+        )
+
 
 def build(
     scenario: Scenario,

@@ -31,6 +31,7 @@ def raise_unsolved(result: solver.Result, settings: solver.Settings) -> None:
         raise InfeasibleError(
             "the rules cannot all hold at once (the solver proved it). Groups involved: "
             + ", ".join(result.groups_involved)
+            + " (their rules alone already cannot all hold)"
         )
     raise InfeasibleError(
         f"no plan found within {settings.time_limit:g} s (solver status: {result.status}); "

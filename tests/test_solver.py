@@ -98,17 +98,36 @@ def test_fixed_date_with_unavailable_chair_is_explained(tiny):
         make_plan(scenario, "tiny", FAST)
 
 
-def test_chain_that_cannot_hold_is_infeasible(tiny):
-    """A beredningsgrupp fixed before any arbetsgrupp can meet has no plan (exit code 1 path)."""
+def _chain_broken(tiny):
+    """The tiny scenario with its beredningsgrupp fixed before any arbetsgrupp can meet."""
     bg = tiny.group("BG")
     early = replace(bg, fixed=(replace(bg.fixed[0], date=date(2026, 1, 8)),))
-    scenario = replace(
+    return replace(
         tiny,
         groups=tuple(early if g.id == "BG" else g for g in tiny.groups),
         items=tuple(i for i in tiny.items if i.id == "arsberattelse"),
     )
-    with pytest.raises(InfeasibleError):
-        make_plan(scenario, "tiny", FAST)
+
+
+def test_chain_that_cannot_hold_is_infeasible(tiny):
+    """No plan (exit code 1 path), and the message names only the groups that conflict: the
+    beredningsgrupp and one arbetsgrupp feeding it, not the styrgrupp or the other arbetsgrupp."""
+    with pytest.raises(InfeasibleError) as raised:
+        make_plan(_chain_broken(tiny), "tiny", FAST)
+    involved = str(raised.value).split("Groups involved: ")[1].split(" (")[0].split(", ")
+    feeding = {g.id for g in tiny.groups if any(f.to == "BG" for f in g.feeds)}
+    assert len(involved) == 2 and "BG" in involved
+    assert set(involved) - {"BG"} <= feeding
+
+
+def test_involved_groups_are_proven_and_fewest(tiny):
+    """The deletion filter keeps a group only when the rest can be planned without it."""
+    inst = instance.build(_chain_broken(tiny))
+    involved = solver.involved_groups(inst)
+    assert solver.cannot_hold(inst.only(involved), 5.0)
+    for group_id in involved:
+        assert not solver.cannot_hold(inst.only(set(involved) - {group_id}), 5.0)
+    assert len(involved) < len(inst.groups)
 
 
 # -- property: any plan the solver returns passes the verifier --------------------------------

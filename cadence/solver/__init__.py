@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from cadence import goals
+from cadence.errors import InfeasibleError
 from cadence.instance import Instance
 from cadence.solver.constraints import FAMILIES
 from cadence.solver.objective import Objective, Zero
@@ -203,7 +204,35 @@ def _hint_published(
 
 def _failed(instance: Instance, status: str, seconds: float, model: cp_model.CpModel) -> Result:
     proto = model.proto
+    involved = involved_groups(instance) if status == "infeasible" else ()
     return Result(
         status, None, None, seconds, None, {}, {}, {}, len(proto.variables),
-        len(proto.constraints), groups_involved=tuple(g.id for g in instance.groups),
+        len(proto.constraints), groups_involved=involved,
     )  # fmt: skip
+
+
+def involved_groups(instance: Instance, budget: float = 5.0) -> tuple[str, ...]:
+    """Groups whose rules alone already cannot all hold, found by leaving groups out one at a
+    time (a deletion filter): a group stays when the others can be planned without it. Each try
+    is a feasibility solve on one deterministic worker; one that ends undecided within
+    ``budget`` deterministic seconds keeps its group, so the answer is always proven."""
+    keep = [g.id for g in instance.groups]
+    for group_id in [g.id for g in instance.groups]:
+        trial = [g for g in keep if g != group_id]
+        if trial and cannot_hold(instance.only(trial), budget):
+            keep = trial
+    return tuple(keep)
+
+
+def cannot_hold(instance: Instance, budget: float) -> bool:
+    """Proven within ``budget`` deterministic seconds: no plan keeps every rule of ``instance``."""
+    try:
+        model, _, _ = build_model(instance)
+    except InfeasibleError:
+        return True
+    model.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = budget
+    return solver.solve(model) == cp_model.INFEASIBLE
