@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("scenarios", nargs="*", type=Path)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=20.0)
-    parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=solver.Settings.workers)
     args = parser.parse_args()
     paths = args.scenarios or sorted((ROOT / "scenarios").glob("*.yaml"))
     settings = solver.Settings(time_limit=args.time_limit, workers=args.workers)

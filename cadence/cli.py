@@ -137,7 +137,13 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="Solver budget in CP-SAT deterministic seconds (same budget, same plan on any "
             "machine).",
         ),
-        click.option("--workers", type=int, default=8, show_default=True, help="CP-SAT workers."),
+        click.option(
+            "--workers",
+            type=int,
+            default=2,  # solver.Settings.workers; the solver is imported only when solving
+            show_default=True,
+            help="CP-SAT worker threads (the plan depends on it; keep it fixed).",
+        ),
         click.option(
             "--as-of",
             type=click.DateTime(formats=["%Y-%m-%d"]),

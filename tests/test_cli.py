@@ -171,3 +171,12 @@ def test_same_output_in_separate_processes(tmp_path: Path):
         assert done.returncode == 0, done.stderr
         folders.append({str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*.*")})
     assert folders[0] == folders[1]
+
+
+def test_cli_worker_default_is_the_solvers():
+    """The CLI states the default without importing the solver; it must not drift from it."""
+    from cadence import solver
+
+    plan = main.commands["plan"]
+    option = next(p for p in plan.params if p.name == "workers")
+    assert option.default == solver.Settings.workers
