@@ -150,13 +150,14 @@ class Instance:
         (an item due before an item of a dropped group keeps no such rule). For finding which
         groups' rules conflict."""
         keep = set(group_ids)
-        dues = []
-        for due in self.dues:
+        dues, kept = [], set()
+        for due in self.dues:  # an item comes after the item it is due before
             if due.group not in keep:
                 continue
-            if due.before is not None and not any(d.key == due.before[0] for d in dues):
+            if due.before is not None and due.before[0] not in kept:
                 due = replace(due, before=None)
             dues.append(due)
+            kept.add(due.key)
         return replace(
             self,
             groups=tuple(g for g in self.groups if g.id in keep),

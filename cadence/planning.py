@@ -28,10 +28,14 @@ def raise_unsolved(result: solver.Result, settings: solver.Settings) -> None:
     if result.has_plan:
         return
     if result.status == "infeasible":
+        assert result.involved is not None
+        groups, fewest = result.involved.groups, result.involved.fewest
         raise InfeasibleError(
             "the rules cannot all hold at once (the solver proved it). Groups involved: "
-            + ", ".join(result.groups_involved)
-            + " (their rules alone already cannot all hold)"
+            + ", ".join(groups)
+            + ": their rules alone already cannot all hold"
+            + ("; without any one of them the others' rules could" if fewest else "")
+            + " (other groups may conflict in the same way)"
         )
     raise InfeasibleError(
         f"no plan found within {settings.time_limit:g} s (solver status: {result.status}); "

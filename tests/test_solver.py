@@ -111,23 +111,55 @@ def _chain_broken(tiny):
 
 def test_chain_that_cannot_hold_is_infeasible(tiny):
     """No plan (exit code 1 path), and the message names only the groups that conflict: the
-    beredningsgrupp and one arbetsgrupp feeding it, not the styrgrupp or the other arbetsgrupp."""
+    beredningsgrupp and one arbetsgrupp feeding it, not the other arbetsgrupp."""
     with pytest.raises(InfeasibleError) as raised:
         make_plan(_chain_broken(tiny), "tiny", FAST)
-    involved = str(raised.value).split("Groups involved: ")[1].split(" (")[0].split(", ")
+    message = str(raised.value)
+    involved = message.split("Groups involved: ")[1].split(":")[0].split(", ")
     feeding = {g.id for g in tiny.groups if any(f.to == "BG" for f in g.feeds)}
     assert len(involved) == 2 and "BG" in involved
     assert set(involved) - {"BG"} <= feeding
+    assert "without any one of them the others' rules could" in message
 
 
-def test_involved_groups_are_proven_and_fewest(tiny):
-    """The deletion filter keeps a group only when the rest can be planned without it."""
-    inst = instance.build(_chain_broken(tiny))
-    involved = solver.involved_groups(inst)
-    assert solver.cannot_hold(inst.only(involved), 5.0)
-    for group_id in involved:
-        assert not solver.cannot_hold(inst.only(set(involved) - {group_id}), 5.0)
-    assert len(involved) < len(inst.groups)
+def test_involved_groups_each_needed(tiny):
+    """Each group named is needed: without it a plan exists (found by the full solver and
+    accepted by the verifier), and the groups named alone have no plan."""
+    scenario = _chain_broken(tiny)
+    inst = instance.build(scenario)
+    involved = solver.involved_groups(inst, 20.0)
+    assert involved.fewest and 0 < len(involved.groups) < len(inst.groups)
+    assert solver.solve(inst.only(involved.groups), FAST).status == "infeasible"
+    for group_id in involved.groups:
+        keep = set(involved.groups) - {group_id}
+        rest = replace(
+            scenario,
+            groups=tuple(
+                replace(g, feeds=tuple(f for f in g.feeds if f.to in keep))
+                for g in scenario.groups
+                if g.id in keep
+            ),
+        )
+        outcome = make_plan(rest, "tiny", FAST)
+        assert outcome.violations == ()
+
+
+def test_only_keeps_rules_between_kept_groups(tiny):
+    """A sub-instance keeps its groups' links and items; an item due before an item of a
+    dropped group loses only that rule; keeping every group changes nothing."""
+    inst = instance.build(tiny)
+    assert inst.only(g.id for g in inst.groups) == inst
+    arbetsgrupper = inst.only(["AGA", "AGB"])
+    assert [g.id for g in arbetsgrupper.groups] == ["AGA", "AGB"]
+    assert arbetsgrupper.links == ()
+    beredning = [d for d in arbetsgrupper.dues if d.item == "beredning"]
+    assert beredning and all(d.before is None for d in beredning)
+    assert {d.group for d in arbetsgrupper.dues} == {"AGA", "AGB"}
+    with_bg = inst.only(["BG", "AGA"])
+    assert [(k.source, k.to) for k in with_bg.links] == [("AGA", "BG")]
+    assert all(d.before is not None for d in with_bg.dues if d.item == "beredning")
+    result = solver.solve(arbetsgrupper, FAST)
+    assert result.status == "optimal" and set(result.meetings) == {"AGA", "AGB"}
 
 
 # -- property: any plan the solver returns passes the verifier --------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time as clock
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -65,7 +65,8 @@ class Result:
     goal_values: dict[str, int]
     variables: int
     constraints: int
-    groups_involved: tuple[str, ...] = field(default=())
+    involved: Involved | None = None
+    """When the rules cannot all hold: groups whose rules alone already conflict."""
     moves: Moves | None = None
     """In a re-plan: how many published meetings moved, and whether that is proven fewest."""
 
@@ -90,13 +91,19 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 def build_model(instance: Instance) -> tuple[cp_model.CpModel, Variables, Objective]:
+    model, variables = _rules(instance)
+    objective = Objective(model, instance, variables)
+    model.minimize(objective.total)
+    return model, variables, objective
+
+
+def _rules(instance: Instance) -> tuple[cp_model.CpModel, Variables]:
+    """The hard rules only: a model whose solutions are exactly the plans that keep them."""
     model = cp_model.CpModel()
     variables = Variables(model, instance)
     for family in FAMILIES:
         family.add(model, instance, variables)
-    objective = Objective(model, instance, variables)
-    model.minimize(objective.total)
-    return model, variables, objective
+    return model, variables
 
 
 def _solver(settings: Settings) -> cp_model.CpSolver:
@@ -143,7 +150,7 @@ def solve(
         first.parameters.optimize_with_core = True
         status = STATUS[first.solve(model)]
         if status not in ("optimal", "feasible"):
-            return _failed(instance, status, first.wall_time, model)
+            return _failed(instance, status, first.wall_time, model, settings)
         moves = Moves(int(first.objective_value), status == "optimal", first.wall_time)
         model.add(moved <= moves.count)
         model.clear_hints()
@@ -156,7 +163,7 @@ def solve(
     status = STATUS[solver.solve(model, callback)]
     size = (len(proto.variables), len(proto.constraints))
     if status not in ("optimal", "feasible"):
-        return _failed(instance, status, solver.wall_time, model)
+        return _failed(instance, status, solver.wall_time, model, settings)
     meetings: dict[str, tuple[tuple[int, int], ...]] = {}
     for group in instance.groups:
         starts = [slot.start for slot in group.slots]
@@ -205,37 +212,63 @@ def _hint_published(
                 model.add_hint(meeting.day, day)
 
 
-def _failed(instance: Instance, status: str, seconds: float, model: cp_model.CpModel) -> Result:
+def _failed(
+    instance: Instance, status: str, seconds: float, model: cp_model.CpModel, settings: Settings
+) -> Result:
     proto = model.proto
-    involved = involved_groups(instance) if status == "infeasible" else ()
+    involved = None
+    if status == "infeasible":
+        started = clock.perf_counter()
+        involved = involved_groups(instance, settings.time_limit)
+        seconds += clock.perf_counter() - started
     return Result(
         status, None, None, seconds, None, {}, {}, {}, len(proto.variables),
-        len(proto.constraints), groups_involved=involved,
+        len(proto.constraints), involved=involved,
     )  # fmt: skip
 
 
-def involved_groups(instance: Instance, budget: float = 5.0) -> tuple[str, ...]:
-    """Groups whose rules alone already cannot all hold, found by leaving groups out one at a
-    time (a deletion filter): a group stays when the others can be planned without it. Each try
-    is a feasibility solve on one deterministic worker; one that ends undecided within
-    ``budget`` deterministic seconds keeps its group, so the answer is always proven."""
+@dataclass(frozen=True)
+class Involved:
+    """Groups whose rules alone already cannot all hold (proven)."""
+
+    groups: tuple[str, ...]
+    fewest: bool
+    """Proven too that without any one of them the others' rules could all hold."""
+
+
+def involved_groups(instance: Instance, budget: float) -> Involved:
+    """Leave groups out one at a time (a deletion filter): a group goes when the others are
+    proven unable to hold without it, and stays otherwise. Each try is a feasibility solve on one
+    deterministic worker, at most 5 of the ``budget`` deterministic seconds; a try left undecided
+    keeps its group, so the groups named always conflict, and ``fewest`` says whether each one
+    was proven needed. Another set of groups may conflict as well: this is one of them."""
     keep = [g.id for g in instance.groups]
+    needed = 0
     for group_id in [g.id for g in instance.groups]:
         trial = [g for g in keep if g != group_id]
-        if trial and cannot_hold(instance.only(trial), budget):
+        if not trial:
+            needed += 1  # no groups, no rules: they hold
+            continue
+        if budget <= 0:
+            continue
+        status, spent = _feasibility(instance.only(trial), min(5.0, budget))
+        budget -= spent
+        if status == cp_model.INFEASIBLE:
             keep = trial
-    return tuple(keep)
+        elif status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
+            needed += 1
+    return Involved(tuple(keep), needed == len(keep))
 
 
-def cannot_hold(instance: Instance, budget: float) -> bool:
-    """Proven within ``budget`` deterministic seconds: no plan keeps every rule of ``instance``."""
+def _feasibility(instance: Instance, budget: float) -> tuple[int, float]:
+    """CP-SAT's status for the hard rules of ``instance`` alone, and the deterministic time."""
     try:
-        model, _, _ = build_model(instance)
+        model, _ = _rules(instance)
     except InfeasibleError:
-        return True
-    model.clear_objective()
+        return cp_model.INFEASIBLE, 0.0
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = budget
-    return solver.solve(model) == cp_model.INFEASIBLE
+    status = solver.solve(model)
+    return status, solver.deterministic_time
