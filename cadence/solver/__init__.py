@@ -45,7 +45,7 @@ class Settings:
     """
 
     time_limit: float = 20.0
-    """CP-SAT deterministic seconds (about one to three wall seconds each on two cores): a
+    """CP-SAT deterministic seconds (about two to five wall seconds each on two cores): a
     wall-clock limit would stop at a different point on a busier machine."""
     workers: int = 2
     seed: int = 0
