@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cadence import instance, loader, solver
+from cadence import plan as plans
 from cadence.errors import InfeasibleError
 from cadence.export.table import plan_csv
 from cadence.planning import make_plan
@@ -160,6 +161,13 @@ def test_only_keeps_rules_between_kept_groups(tiny):
     assert all(d.before is not None for d in with_bg.dues if d.item == "beredning")
     result = solver.solve(arbetsgrupper, FAST)
     assert result.status == "optimal" and set(result.meetings) == {"AGA", "AGB"}
+    # Against the whole scenario the verifier finds only what concerns the missing BG: its own
+    # meetings and the item due before BG's, the one rule the sub-instance left out.
+    violations = check(tiny, plans.from_result(inst, result, "tiny"))
+    assert {v.rule for v in violations} >= {"counts", "fixed"}
+    for v in violations:
+        about_bg = v.message.startswith("BG ") or " a BG meeting " in v.message
+        assert about_bg or (v.rule == "items" and "beredning" in v.message)
 
 
 # -- property: any plan the solver returns passes the verifier --------------------------------
