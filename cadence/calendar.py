@@ -25,6 +25,9 @@ from cadence.scenario import (
     parse_month_day,
 )
 
+LOOKBACK_DAYS = 62
+"""Days before the period whose holidays and breaks are known: notices of its first meetings."""
+
 _HALF_DAY = re.compile(r"från kl\.? ?(\d{1,2})[.:](\d{2})")
 
 
@@ -81,7 +84,8 @@ class WorkCalendar:
     def __init__(self, rules: CalendarRules, period: Period):
         self.rules = rules
         self.period = period
-        years = list(period.years())
+        # A year back as well: a notice (kallelse) of a January meeting goes out in December.
+        years = [period.start.year - 1, *period.years()]
         probe = holidays.country_holidays(rules.country, subdiv=rules.subdivision, years=years)
         language = "sv" if "sv" in probe.supported_languages else None
         self._by_category: dict[str, dict[date, str]] = {}
@@ -106,9 +110,11 @@ class WorkCalendar:
                 if m and day not in self.holidays:
                     self.half_days.setdefault(day, (time(int(m.group(1)), int(m.group(2))), name))
         self.blackout: dict[date, str] = {}
+        before = tuple(days_between(period.start - timedelta(days=LOOKBACK_DAYS), period.start))
         for blackout in rules.blackouts:
-            for day in self.expand(blackout):
-                self.blackout.setdefault(day, blackout.name)
+            for day in (*before[:-1], *self.all_days):
+                if self.contains(blackout, day):
+                    self.blackout.setdefault(day, blackout.name)
         self.avoid: dict[date, list[tuple[str, int]]] = {}
         for avoid in rules.avoid:
             for day in self.expand(avoid):
@@ -127,6 +133,25 @@ class WorkCalendar:
     def is_working_day(self, day: date) -> bool:
         """A weekday that is neither a blocking holiday nor in a break."""
         return day.weekday() < 5 and day not in self.holidays and day not in self.blackout
+
+    def notice_day(self, day: date, notice_days: int) -> date:
+        """The day the notice (kallelse) of a meeting on ``day`` goes out: the last working day
+        at least ``notice_days`` before it ("a week before" on a holiday or in a break moves
+        back to the working day before)."""
+        notice = day - timedelta(days=notice_days)
+        floor = self.period.start - timedelta(days=LOOKBACK_DAYS)
+        while not self.is_working_day(notice) and notice > floor:
+            notice -= timedelta(days=1)
+        return notice
+
+    def working_days_before(self, day: date, count: int) -> date:
+        """The ``count``-th working day before ``day`` (``day`` itself not counted)."""
+        floor = self.period.start - timedelta(days=LOOKBACK_DAYS)
+        while count > 0 and day > floor:
+            day -= timedelta(days=1)
+            if self.is_working_day(day):
+                count -= 1
+        return day
 
     def blocked_reason(self, day: date) -> str | None:
         """Why no meeting can be held on ``day``, in Swedish, or None for a working day."""

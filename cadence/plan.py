@@ -57,6 +57,8 @@ class Meeting:
     """A fixed meeting's own title."""
     prepares: tuple[str, ...] = ()
     prepared_by: tuple[str, ...] = ()
+    notice: date | None = None
+    """The day its notice (kallelse) goes out: a working day (:meth:`WorkCalendar.notice_day`)."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ def build(
                     "items": item_ids,
                     "agenda": agenda,
                     "title": fixed_here.title if fixed_here else None,
+                    "notice": instance.calendar.notice_day(when, group.notice_days),
                 }
             )
     links = chain_links(instance, drafts)

@@ -53,14 +53,14 @@ def test_blocked_holidays_match_official_lists(year: int):
     """Default categories block exactly the röda dagar plus the three de facto holidays."""
     cal = year_calendar(year)
     expected = {**OFFICIAL_PUBLIC[year], **OFFICIAL_DE_FACTO[year]}
-    assert {str(d): n for d, n in cal.holidays.items()} == expected
+    assert {str(d): n for d, n in cal.holidays.items() if d.year == year} == expected
 
 
 @pytest.mark.parametrize("year", [2026, 2027, 2028])
 def test_public_only_leaves_de_facto_days_open(year: int):
     """With only the public category, midsommarafton is a working day (if it is a weekday)."""
     cal = year_calendar(year, holiday_categories=("public",))
-    assert {str(d) for d in cal.holidays} == set(OFFICIAL_PUBLIC[year])
+    assert {str(d) for d in cal.holidays if d.year == year} == set(OFFICIAL_PUBLIC[year])
     midsommarafton = next(d for d, n in OFFICIAL_DE_FACTO[year].items() if n == "Midsommarafton")
     assert cal.is_working_day(date.fromisoformat(midsommarafton))
 
@@ -76,7 +76,7 @@ def test_midsommarafton_2026_listed_with_week():
 def test_half_days_2026():
     """The four "från kl. 14.00" days of 2026 are half days; afternoon meetings do not fit."""
     cal = year_calendar(2026)
-    assert {str(d): t for d, (t, _) in cal.half_days.items()} == {
+    assert {str(d): t for d, (t, _) in cal.half_days.items() if d.year == 2026} == {
         "2026-01-05": time(14),
         "2026-04-02": time(14),
         "2026-04-30": time(14),

@@ -146,13 +146,10 @@ def description(scenario: Scenario, plan: Plan, meeting: Meeting) -> str:
     if meeting.prepared_by:
         sources = ", ".join(_when(by_id[i], year) for i in meeting.prepared_by if i in by_id)
         parts.append(f"Bereds av {sources}.")
-    group = scenario.group(meeting.group)
     if meeting.chair:
         parts.append(f"Ordförande: {scenario.person(meeting.chair).name}.")
-    parts.append(
-        f"Kallelse senast {sv.day_month(meeting.start.date() - timedelta(days=group.notice_days))}."
-        f" Mötes-id {meeting.id}."
-    )
+    notice = f"Kallelse senast {sv.day_month(meeting.notice)}. " if meeting.notice else ""
+    parts.append(f"{notice}Mötes-id {meeting.id}.")
     return "\n\n".join(parts)
 
 
