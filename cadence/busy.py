@@ -9,12 +9,15 @@ private, so the reason names only the file.
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path as FilePath
 
 import icalendar
 import recurring_ical_events
 
+from cadence import limits
+from cadence.errors import InputError
 from cadence.scenario import Period, Unavailability
 
 _END_OF_DAY = time(23, 59, 59)
@@ -26,14 +29,19 @@ class BusyFileError(Exception):
 
 def read_busy(path: FilePath, period: Period) -> tuple[Unavailability, ...]:
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise BusyFileError(f"cannot read {path}: {err.strerror or err}") from None
+        data = limits.read_capped(path, limits.BUSY_BYTES, "busy-times file")
+    except InputError as err:
+        raise BusyFileError("; ".join(f"cannot read {p.file}: {p.message}" for p in err.problems)) from None
     try:
         calendar = icalendar.Calendar.from_ical(data)
-    except ValueError as err:
-        raise BusyFileError(f"{path} is not an iCalendar file: {err}") from None
-    return busy_times(calendar, period, reason=f"upptagen enligt {path.name}")
+        return busy_times(calendar, period, reason=f"upptagen enligt {path.name}")
+    except BusyFileError:
+        raise
+    except RecursionError:
+        raise BusyFileError(f"{path}: nested too deeply") from None
+    except Exception as err:  # noqa: BLE001 - icalendar fails in many ways on damaged files
+        reason = str(err)[:200] or type(err).__name__
+        raise BusyFileError(f"{path} is not an iCalendar file cadence can read: {reason}") from None
 
 
 def busy_times(
@@ -41,11 +49,8 @@ def busy_times(
 ) -> tuple[Unavailability, ...]:
     """Each opaque event in the period as one unavailability per day it touches."""
     tz = zoneinfo.ZoneInfo(period.timezone)
-    events = recurring_ical_events.of(calendar).between(
-        period.start, period.end + timedelta(days=1)
-    )
     found: list[Unavailability] = []
-    for event in events:
+    for event in _events(calendar, period):
         if not _is_busy(event):
             continue
         start = event.decoded("DTSTART")
@@ -66,6 +71,19 @@ def busy_times(
                 )
             day += timedelta(days=1)
     return tuple(sorted(found, key=lambda u: (u.dates or (u.start,), u.from_time or time(0))))
+
+
+def _events(calendar: icalendar.Calendar, period: Period) -> Iterator[icalendar.cal.Component]:
+    """The events in the period in order of start, stopping at the limit: a rule such as
+    FREQ=SECONDLY would otherwise expand into millions of occurrences."""
+    after = recurring_ical_events.of(calendar).after(period.start)
+    for count, event in enumerate(after):
+        start = event.decoded("DTSTART")
+        if (start.date() if isinstance(start, datetime) else start) > period.end:
+            return
+        if count >= limits.BUSY_EVENTS:
+            raise BusyFileError(f"more than {limits.BUSY_EVENTS} busy events in the period")
+        yield event
 
 
 def _is_busy(event: icalendar.cal.Component) -> bool:

@@ -35,11 +35,12 @@ OrganisationKind = Literal["region", "kommun", "other"]
 
 _CONFIG = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_CLOCK = re.compile(r"\d{2}:\d{2}")
 
 
 def _clock(value: Any) -> Any:
     """A time of day must be written "09:00"; YAML numbers would silently become seconds."""
-    if not isinstance(value, str | time):
+    if not isinstance(value, str | time) or (isinstance(value, str) and not _CLOCK.fullmatch(value)):
         raise ValueError('expected a time like "09:00"')
     return value
 
@@ -233,7 +234,7 @@ class Period:
             yield ("end",), f"period ends ({self.end}) before it starts ({self.start})"
         try:
             zoneinfo.ZoneInfo(self.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             yield ("timezone",), f"unknown time zone '{self.timezone}'"
 
     def years(self) -> range:
