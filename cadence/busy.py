@@ -31,7 +31,9 @@ def read_busy(path: FilePath, period: Period) -> tuple[Unavailability, ...]:
     try:
         data = limits.read_capped(path, limits.BUSY_BYTES, "busy-times file")
     except InputError as err:
-        raise BusyFileError("; ".join(f"cannot read {p.file}: {p.message}" for p in err.problems)) from None
+        raise BusyFileError(
+            "; ".join(f"cannot read {p.file}: {p.message}" for p in err.problems)
+        ) from None
     try:
         calendar = icalendar.Calendar.from_ical(data)
         return busy_times(calendar, period, reason=f"upptagen enligt {path.name}")
@@ -39,7 +41,7 @@ def read_busy(path: FilePath, period: Period) -> tuple[Unavailability, ...]:
         raise
     except RecursionError:
         raise BusyFileError(f"{path}: nested too deeply") from None
-    except Exception as err:  # noqa: BLE001 - icalendar fails in many ways on damaged files
+    except Exception as err:
         reason = str(err)[:200] or type(err).__name__
         raise BusyFileError(f"{path} is not an iCalendar file cadence can read: {reason}") from None
 

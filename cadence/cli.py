@@ -6,6 +6,7 @@ plan with violations, 2 bad input.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -123,6 +124,20 @@ def _progress(elapsed: float, objective: float, bound: float) -> None:
         click.echo(f"  {elapsed:6.1f} s  best {objective:.0f}  bound {bound:.0f}", err=True)
 
 
+class _Budget(click.FloatRange):
+    """Seconds of solver time: positive and finite (nan passes any range, so it is refused)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        return number
+
+
+MAX_TIME_LIMIT = 3600.0
+"""Deterministic seconds; an hour of it is several hours on two cores."""
+
+
 def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that solves shares."""
     options = [
@@ -131,7 +146,7 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--time-limit",
-            type=float,
+            type=_Budget(min=0.0, max=MAX_TIME_LIMIT, min_open=True),
             default=20.0,
             show_default=True,
             help="Solver budget in CP-SAT deterministic seconds (same budget, same plan on any "
@@ -139,7 +154,7 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--workers",
-            type=int,
+            type=click.IntRange(min=1, max=64),
             default=2,  # solver.Settings.workers; the solver is imported only when solving
             show_default=True,
             help="CP-SAT worker threads (the plan depends on it; keep it fixed).",
@@ -153,7 +168,7 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--keep-cancelled",
-            type=int,
+            type=click.IntRange(min=0, max=3660),
             default=0,
             show_default=True,
             help="Days after its date that a cancelled meeting stays in the feeds as cancelled.",
@@ -176,11 +191,12 @@ def _replan(
     """Load, (re-)plan with the published state and an optional new change, write, report."""
     from cadence import solver
     from cadence.export.report import text
-    from cadence.output import write_folder
+    from cadence.output import check_writable, write_folder
     from cadence.replan import run
 
     loaded = _load(scenario)
     folder = out or Path("exports") / scenario.stem
+    check_writable(folder)  # before the solve: a run that cannot be written is not started
     state = load_state(folder, loaded.scenario.name, scenario.stem)
     cutoff = as_of.date() if as_of else loaded.scenario.period.as_of
     if state is not None and cutoff is None:
@@ -206,7 +222,10 @@ def _replan(
         for violation in done.violations:
             click.echo(f"violation: {violation}", err=True)
         raise CadenceError("the plan breaks the rules above; nothing was written")
-    write_folder(folder, done.files)
+    try:
+        write_folder(folder, done.files)
+    except OSError as err:
+        raise InputError(f"cannot write {folder}: {err.strerror or err}") from None
     gap = "" if result.status == "optimal" else f", bound {result.bound:.0f}"
     click.echo(
         f"{result.status}: objective {done.objective}{gap}, solved in "
@@ -395,7 +414,13 @@ def check_plan(scenario: Path, plan_file: Path) -> None:
     default=Path("exports") / DEFAULT_SCENARIO.stem,
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
 def serve(folder: Path, host: str, port: int) -> None:
     """Serve an output folder so calendars can subscribe to its feeds."""
     from cadence.serve import make_server

@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from cadence.errors import InputError
+
 MANIFEST = ".cadence-files"
 """The files the last run wrote, one relative path a line."""
 
@@ -48,6 +50,22 @@ def write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
             stale.unlink()
         if stale.parent != folder and stale.parent.is_dir() and not any(stale.parent.iterdir()):
             stale.parent.rmdir()
+
+
+def check_writable(folder: Path) -> None:
+    """Raise InputError unless ``write_folder`` can create files in ``folder``; writes nothing
+    that stays (a probe file in an existing folder is removed at once)."""
+    existing = folder
+    try:
+        while not existing.exists() and existing.parent != existing:
+            existing = existing.parent
+        if not existing.is_dir():
+            what = "is" if existing == folder else f"is below {existing}, which is"
+            raise InputError(f"cannot write {folder}: it {what} a file, not a folder")
+        with tempfile.TemporaryFile(dir=existing, prefix=".cadence-probe-"):
+            pass
+    except OSError as err:
+        raise InputError(f"cannot write {folder}: {err.strerror or err}") from None
 
 
 def _inside(name: str) -> bool:

@@ -40,7 +40,9 @@ _CLOCK = re.compile(r"\d{2}:\d{2}")
 
 def _clock(value: Any) -> Any:
     """A time of day must be written "09:00"; YAML numbers would silently become seconds."""
-    if not isinstance(value, str | time) or (isinstance(value, str) and not _CLOCK.fullmatch(value)):
+    if not isinstance(value, str | time) or (
+        isinstance(value, str) and not _CLOCK.fullmatch(value)
+    ):
         raise ValueError('expected a time like "09:00"')
     return value
 

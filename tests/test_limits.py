@@ -1,0 +1,279 @@
+"""Regression tests for issue 14: every bad input found by the fuzzer gets a located message and
+exit 2, in bounded time and memory, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cadence import limits
+from cadence.cli import main
+from tests.conftest import DATA
+
+TINY = (DATA / "tiny.yaml").read_text(encoding="utf-8")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def scenario(tmp_path: Path, text: str, name: str = "case.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refused(tmp_path: Path, text: str, *expected: str) -> str:
+    """Validate ``text``: exit 2, every error located by file and line, each ``expected`` said."""
+    path = scenario(tmp_path, text)
+    result = run("validate", str(path))
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert errors
+    for line in errors:
+        assert re.match(rf"error: {re.escape(str(path))}:\d+[: ]", line), line
+    for text in expected:
+        assert text in result.stderr, result.stderr
+    return result.stderr
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x00", "\x7f"])
+def test_control_character_is_located(tmp_path: Path, char: str):
+    """ESC or NUL in the file was a ReaderError traceback."""
+    text = TINY.replace("Liten halvårsplan", f"Liten{char}halvårsplan")
+    refused(tmp_path, text, f"case.yaml:3: control character U+{ord(char):04X}")
+
+
+@pytest.mark.parametrize("opening, closing", [("[", "]"), ("{a: ", "}")])
+def test_deep_nesting_is_located(tmp_path: Path, opening: str, closing: str):
+    """1,000 levels of nesting was a RecursionError."""
+    text = TINY + "description: " + opening * 1000 + closing * 1000 + "\n"
+    refused(tmp_path, text, "nested")
+
+
+def test_moderate_nesting_is_a_limit(tmp_path: Path):
+    """Nesting the parser survives is still refused before the types are built."""
+    text = TINY + "description: " + "[" * 40 + "]" * 40 + "\n"
+    refused(tmp_path, text, f"nested more than {limits.DEPTH} levels")
+
+
+def test_huge_period_is_refused(tmp_path: Path):
+    """0001-01-01 … 9999-12-31 was an OverflowError; 200 years passed and planned for minutes."""
+    text = TINY.replace(
+        "{start: 2026-01-01, end: 2026-06-30}", "{start: 0001-01-01, end: 9999-12-31}"
+    )
+    refused(tmp_path, text, "outside the years 1900–2199")
+    text = TINY.replace("end: 2026-06-30", "end: 2226-06-30")
+    refused(tmp_path, text, "outside the years")
+    text = TINY.replace("end: 2026-06-30", "end: 2031-01-01")
+    refused(tmp_path, text, "case.yaml:4 period.end: the period", "longer than 5 years")
+
+
+def test_five_years_is_allowed(tmp_path: Path):
+    """A period of exactly five years is a real one (a mandate period plus a year)."""
+    text = TINY.replace("end: 2026-06-30", "end: 2030-12-31")
+    assert run("validate", str(scenario(tmp_path, text))).exit_code == 0
+
+
+def test_long_timezone_is_located(tmp_path: Path):
+    """A 10,000-character time zone was an OSError (file name too long)."""
+    text = TINY.replace("end: 2026-06-30}", "end: 2026-06-30, timezone: " + "E" * 10_000 + "}")
+    refused(tmp_path, text, "case.yaml:4 period.timezone")
+    text = TINY.replace("end: 2026-06-30}", "end: 2026-06-30, timezone: " + "E" * 300 + "}")
+    refused(tmp_path, text, "case.yaml:4 period.timezone: longer than 64")
+
+
+def test_long_ids_are_refused_before_solving(tmp_path: Path):
+    """Ids of 300 characters were "File name too long" while writing, after the solve."""
+    long = "A" * 300
+    text = TINY.replace("id: AGA", f"id: {long}").replace("groups: [AGA]", f"groups: [{long}]")
+    refused(tmp_path, text, "groups[1].id: id longer than 64 characters")
+
+
+# -- time and memory ---------------------------------------------------------------------------
+
+
+def test_busy_ics_device_is_refused(tmp_path: Path):
+    """`busy_ics: /dev/zero` grew until MemoryError."""
+    text = TINY.replace("  - {id: chef,", "  - {id: chef, busy_ics: /dev/zero,")
+    refused(tmp_path, text, "people[3].busy_ics", "not a regular file")
+
+
+def test_busy_ics_fifo_does_not_block(tmp_path: Path):
+    """A FIFO as busy_ics is refused at once instead of waiting for a writer."""
+    os.mkfifo(tmp_path / "pipe.ics")
+    text = TINY.replace("  - {id: chef,", "  - {id: chef, busy_ics: pipe.ics,")
+    refused(tmp_path, text, "not a regular file")
+
+
+def test_busy_ics_too_large(tmp_path: Path, monkeypatch):
+    """A busy .ics over the size limit is refused without parsing it."""
+    monkeypatch.setattr(limits, "BUSY_BYTES", 1000)
+    (tmp_path / "big.ics").write_bytes(b"BEGIN:VCALENDAR\r\n" + b"X" * 2000)
+    text = TINY.replace("  - {id: chef,", "  - {id: chef, busy_ics: big.ics,")
+    refused(tmp_path, text, "larger than 1 000 bytes")
+
+
+def test_busy_ics_endless_recurrence_is_bounded(tmp_path: Path):
+    """An event every second for the whole period stops at the event limit."""
+    (tmp_path / "often.ics").write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+        "DTSTART:20260101T080000\r\nDTEND:20260101T080001\r\nRRULE:FREQ=SECONDLY\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    text = TINY.replace("  - {id: chef,", "  - {id: chef, busy_ics: often.ics,")
+    start = time.monotonic()
+    refused(tmp_path, text, f"more than {limits.BUSY_EVENTS} busy events")
+    assert time.monotonic() - start < 30
+
+
+def test_large_scenario_file_is_refused_unread(tmp_path: Path):
+    """A 50 MB people list ran past 180 s and a 50 MB comment 75 s: refused by size at once."""
+    path = scenario(tmp_path, TINY + "#" + "x" * (limits.SCENARIO_BYTES + 10) + "\n")
+    start = time.monotonic()
+    result = run("validate", str(path))
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 2
+    assert "larger than 2 000 000 bytes" in result.stderr
+
+
+def test_many_people_within_the_size_are_refused(tmp_path: Path):
+    """People beyond the limit are refused with the line of the list, in seconds."""
+    people = "".join(
+        f"  - {{id: p{i}, name: P, organisation: RS}}\n" for i in range(limits.PEOPLE + 1)
+    )
+    text = TINY.replace("people:\n", "people:\n" + people)
+    start = time.monotonic()
+    refused(tmp_path, text, f"people: {limits.PEOPLE + 5} people, more than the {limits.PEOPLE}")
+    assert time.monotonic() - start < 30
+
+
+def test_alias_bomb_is_bounded(tmp_path: Path):
+    """Nested aliases that would expand to billions of values are refused by size."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    text = TINY + "description: " + "\n".join(lines).replace("\n", "\n  ") + "\n"
+    text = TINY + "weights:\n  " + "\n  ".join(lines) + "\n"
+    start = time.monotonic()
+    refused(tmp_path, text, "more than 200000 values")
+    assert time.monotonic() - start < 10
+
+
+def test_numbers_out_of_range(tmp_path: Path):
+    """Huge numbers and infinities are refused with their line, before any arithmetic."""
+    refused(tmp_path, TINY.replace("weight: 3", "weight: 1e400"), "case.yaml:10", "out of range")
+    refused(tmp_path, TINY.replace("weight: 3", "weight: " + "9" * 40), "out of range")
+    refused(tmp_path, TINY.replace("meetings: 6", "meetings: 100000"), "more than 260")
+    text = TINY.replace("min_days_between: 21\n    max", "min_days_between: 99999\n    max")
+    refused(tmp_path, text, "groups[0].min_days_between: 99999 is more than 3660")
+
+
+# -- values ------------------------------------------------------------------------------------
+
+
+def test_time_with_seconds_is_refused(tmp_path: Path):
+    """ "09:00:00" was accepted as a time."""
+    text = TINY.replace(
+        'start_times: ["09:00", "13:00"]\n    min_days_between: 21\n    max',
+        'start_times: ["09:00:00"]\n    min_days_between: 21\n    max',
+    )
+    refused(tmp_path, text, "groups[0].start_times[0]", 'expected a time like "09:00"')
+
+
+def test_binary_name_is_refused(tmp_path: Path):
+    """A `!!binary` value was accepted as a name."""
+    text = TINY.replace("name: Liten halvårsplan", "name: !!binary aGVsbG8=")
+    refused(tmp_path, text, "case.yaml:3 name: binary data")
+
+
+# -- ids and file names ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "first, second, slug",
+    [("AGA", "aga", "aga"), ("AGÄ", "AGAE", "agae"), ("AG-A", "AG A", "ag-a")],
+)
+def test_group_ids_that_fold_together(tmp_path: Path, first: str, second: str, slug: str):
+    """Group ids that give the same feed file and UID are refused, naming both places."""
+    text = TINY.replace("id: AGA", f"id: {first}").replace("groups: [AGA]", f"groups: [{first}]")
+    text = text.replace("id: AGB", f"id: {second}")
+    refused(
+        tmp_path,
+        text,
+        f"groups[2].id: group id '{second}' gives the same file name and UID ('{slug}') as "
+        f"'{first}' at line 35",
+    )
+
+
+def test_person_ids_that_fold_together(tmp_path: Path):
+    """Person ids that give the same personer/<id>.ics are refused, naming both places."""
+    text = TINY.replace("{id: chef,", "{id: ORDF-A,")
+    text = text.replace("person: chef", "person: ORDF-A")
+    refused(tmp_path, text, "people[3].id: person id 'ORDF-A'", "as 'ordf-a' at line 15")
+
+
+@pytest.mark.parametrize("ident", ["東京", "'..'", "'---'"])
+def test_ids_that_fold_to_nothing(tmp_path: Path, ident: str):
+    """Ids of CJK characters or `..` gave `personer/.ics`."""
+    text = TINY.replace("{id: chef,", f"{{id: {ident},").replace("person: chef", f"person: {ident}")
+    refused(tmp_path, text, "people[3].id", "has no letter or digit a file name can use")
+
+
+# -- options -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "nan", "inf", "1e308", "-inf"])
+def test_time_limit_must_be_positive_and_finite(value: str):
+    """--time-limit -1, 0, nan exited 1 "no plan found"; inf and 1e308 were accepted."""
+    result = run("plan", str(DATA / "tiny.yaml"), "--time-limit", value)
+    assert result.exit_code == 2
+    assert "--time-limit" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "option, value",
+    [("--workers", "0"), ("--workers", "-1"), ("--keep-cancelled", "-5")],
+)
+def test_solver_options_in_range(option: str, value: str):
+    """--workers 0 was accepted, -1 exited 1; --keep-cancelled -5 was accepted."""
+    result = run("plan", str(DATA / "tiny.yaml"), option, value)
+    assert result.exit_code == 2
+    assert option in result.stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "0"])
+def test_serve_port_in_range(tmp_path: Path, port: str):
+    """`serve --port 99999` or `-1` was an OverflowError traceback."""
+    result = run("serve", str(tmp_path), "--port", port)
+    assert result.exit_code == 2
+    assert "--port" in result.stderr
+
+
+def test_out_below_a_file_is_refused_before_solving(tmp_path: Path):
+    """--out below a file was a NotADirectoryError after the whole solve."""
+    (tmp_path / "file").write_text("x")
+    start = time.monotonic()
+    result = run("plan", str(DATA / "tiny.yaml"), "--out", str(tmp_path / "file" / "out"))
+    assert time.monotonic() - start < 5
+    assert result.exit_code == 2
+    assert "is a file" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_out_not_writable_is_refused_before_solving(tmp_path: Path):
+    """--out where nothing can be written was a PermissionError traceback (root writes
+    anywhere a user could, so the test uses /proc, where nobody can create a folder)."""
+    result = run("plan", str(DATA / "tiny.yaml"), "--out", "/proc/self/cadence-out")
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr
+    assert "Traceback" not in result.output
