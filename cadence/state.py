@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
+from cadence import limits
 from cadence.errors import InputError
 from cadence.output import MANIFEST
 
@@ -148,7 +149,8 @@ def load(folder: Path, scenario_name: str, source: str) -> State | None:
 def read(path: Path) -> State:
     """A state file, whichever scenario it belongs to; InputError when unreadable or damaged."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        data = limits.read_capped(path, limits.STATE_BYTES, "published state (plan.json)")
+        document = json.loads(data.decode("utf-8"))
         if document.get("format") != FORMAT:
             raise ValueError(f"format is {document.get('format')!r}, expected {FORMAT!r}")
         state = State(
@@ -157,7 +159,7 @@ def read(path: Path) -> State:
             records=tuple(_record(r) for r in document["meetings"]),
             changes=tuple(_change(c) for c in document["changes"]),
         )
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise InputError(f"{path}: cannot read the published state: {err}") from None
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise InputError(
