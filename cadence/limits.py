@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -23,8 +24,11 @@ from cadence.errors import InputError, Problem
 from cadence.plan import ascii_slug
 from cadence.scenario import Finding, Path, Scenario
 
-SCENARIO_BYTES = 2_000_000
+SCENARIO_BYTES = 1_000_000
 """A scenario file (Sörmland's is 20 kB)."""
+SCENARIO_ITEMS = 20_000
+"""Lines and commas outside comments in a scenario file (Sörmland: 1,200), which bound the
+values the YAML library reads; it reads about 6,000 a second."""
 BUSY_BYTES = 5_000_000
 """A person's busy-times .ics file."""
 STATE_BYTES = 50_000_000
@@ -50,7 +54,7 @@ NUMBER = 1_000_000
 DAYS = 3660
 """Any number of days or minutes in a group, a feed or an item (ten years)."""
 GROUPS = 200
-PEOPLE = 2000
+PEOPLE = 1000
 ORGANISATIONS = 500
 ITEMS = 200
 MEETINGS_A_YEAR = 260
@@ -93,9 +97,16 @@ def _short(text: str) -> str:
 
 
 def text_problems(name: str, text: str) -> list[Problem]:
-    """Control characters (other than tab and line breaks), which YAML cannot hold, by line."""
+    """Control characters (other than tab and line breaks), which YAML cannot hold, by line;
+    more lines and commas than ``SCENARIO_ITEMS``."""
     problems = []
+    items = 0
     for number, line in enumerate(text.splitlines(), start=1):
+        if not line.lstrip().startswith("#"):
+            items += 1 + line.count(",")
+            if items > SCENARIO_ITEMS:
+                message = f"more than {SCENARIO_ITEMS} lines and commas (values) by this line"
+                return [*problems, Problem(name, number, "", message)]
         bad = next((c for c in line if c in _CONTROL), None)
         if bad is not None:
             problems.append(
@@ -104,6 +115,77 @@ def text_problems(name: str, text: str) -> list[Problem]:
             if len(problems) >= 20:
                 break
     return problems
+
+
+_FLOW_AFTER = set(":-,[{?")
+
+
+def nesting_problem(name: str, text: str) -> Problem | None:
+    """The line where mappings and lists first nest deeper than ``DEPTH``, found in the text.
+
+    The YAML library recurses once per level (1,000 levels are a RecursionError) and its
+    scanner slows down with the square of the depth of ``[[[…`` (1,500 levels: 15 s), so the
+    depth is estimated before it parses: flow brackets that open a value (not those inside
+    quotes, comments or plain text such as "Budget [utkast]"), plus block indentation and
+    ``- - -`` on one line. Block scalars (``|``, ``>``) are skipped.
+    """
+    flow = 0
+    indents: list[int] = []
+    block_scalar_above: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if block_scalar_above is not None:
+            if not stripped.strip() or indent > block_scalar_above:
+                continue
+            block_scalar_above = None
+        if flow == 0 and stripped and not stripped.startswith("#"):
+            while indents and indents[-1] >= indent:
+                indents.pop()
+            indents.append(indent)
+            dashes = len(re.match(r"(?:- +)*", stripped).group(0).replace(" ", ""))
+            if len(indents) + dashes > DEPTH * 2:  # a list item is one level, its keys another
+                return Problem(name, number, "", f"nested more than {DEPTH} levels deep")
+        flow = _flow_depth(line, flow)
+        if flow > DEPTH:
+            return Problem(name, number, "", f"nested more than {DEPTH} levels deep")
+        if flow == 0 and re.search(r"(^|[:\-]\s)[|>][-+0-9]*\s*(#.*)?$", line):
+            block_scalar_above = indent
+    return None
+
+
+def _flow_depth(line: str, depth: int) -> int:
+    """The depth of flow brackets after ``line``, starting at ``depth``."""
+    previous = ":" if depth == 0 else ","  # a line starts a value in block and flow context
+    quote = ""
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote:
+                if quote == "'" and line[i + 1 : i + 2] == "'":
+                    i += 1
+                else:
+                    quote = ""
+                    previous = "x"
+        elif c == "#" and (i == 0 or line[i - 1] in " \t"):
+            break
+        elif c in "'\"" and previous in _FLOW_AFTER:
+            quote = c
+        elif c in "[{" and previous in _FLOW_AFTER:
+            depth += 1
+            if depth > DEPTH:
+                return depth
+            previous = c
+        elif c in "]}" and depth > 0:
+            depth -= 1
+            previous = "x"
+        elif c not in " \t":
+            previous = c
+        i += 1
+    return depth
 
 
 def tree_problems(tree: Any) -> list[Finding]:

@@ -60,6 +60,9 @@ def loads(text: str, source: FilePath) -> Loaded:
     control = limits.text_problems(name, text)
     if control:
         raise ScenarioError(control)
+    deep = limits.nesting_problem(name, text)
+    if deep:
+        raise ScenarioError([deep])
     tree = _parse(name, text)
     if not isinstance(tree, dict):
         message = "a scenario is a mapping of keys (name, period, groups, …)"

@@ -143,7 +143,16 @@ def test_large_scenario_file_is_refused_unread(tmp_path: Path):
     result = run("validate", str(path))
     assert time.monotonic() - start < 5
     assert result.exit_code == 2
-    assert "larger than 2 000 000 bytes" in result.stderr
+    assert "larger than 1 000 000 bytes" in result.stderr
+
+
+def test_many_values_within_the_size_are_refused_unparsed(tmp_path: Path):
+    """The YAML library reads about 6,000 values a second: a file of small values that fits the
+    size is refused by their count, at the line where it passes the limit, before parsing."""
+    text = TINY + "description: [" + "a, " * limits.SCENARIO_ITEMS + "a]\n"
+    start = time.monotonic()
+    refused(tmp_path, text, "case.yaml:59: more than 20000 lines and commas")
+    assert time.monotonic() - start < 5
 
 
 def test_many_people_within_the_size_are_refused(tmp_path: Path):
