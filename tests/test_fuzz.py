@@ -296,8 +296,13 @@ def state_file(draw: st.DrawFn, text: str) -> str | bytes:
 
 
 @pytest.fixture(scope="module")
-def published(tiny_published) -> Path:
-    return tiny_published[2]
+def published(tmp_path_factory) -> Path:
+    """The tiny scenario planned and published with its state (plan.json)."""
+    folder = tmp_path_factory.mktemp("published") / "out"
+    args = ["plan", str(DATA / "tiny.yaml"), "--out", str(folder), "--time-limit", "5"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return folder
 
 
 @settings(FUZZ, max_examples=60)
