@@ -79,9 +79,10 @@ def read_capped(path: FilePath, limit: int, what: str) -> bytes:
     except (OSError, ValueError) as err:
         reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
         raise InputError([Problem(_short(name), None, "", f"{what}: {reason}")]) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError([Problem(name, None, "", f"{what} is not a regular file")])
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise InputError([Problem(name, None, "", f"{what} is not a regular file")])
         try:
             data = handle.read(limit + 1)
         except OSError as err:

@@ -286,3 +286,65 @@ def test_out_not_writable_is_refused_before_solving(tmp_path: Path):
     assert result.exit_code == 2
     assert "cannot write" in result.stderr
     assert "Traceback" not in result.output
+
+
+# -- every kind of exception from reading input ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind, change, expected",
+    [
+        ("reader", ("Liten", "Liten\x00"), "control character U+0000"),
+        ("composer", ("kind: region}", "kind: *nowhere}"), "YAML syntax error"),
+        ("scanner", ("name: Liten", "name: @Liten"), "YAML syntax error"),
+        ("duplicate key", ("name: Liten", "name: A\nname: Liten"), "duplicate key"),
+        ("recursion", ("name: Liten", "name: " + "[" * 3000 + "]" * 3000 + "\nx: Liten"), "nested"),
+        ("overflow", ("start: 2026-01-01,", "start: 0001-01-01,"), "outside the years"),
+        ("impossible date", ("end: 2026-06-30", "end: 2026-02-30"), "2026-02-30 is not a date"),
+        (
+            "os error (path)",
+            ("  - {id: chef,", "  - {id: chef, busy_ics: " + "b" * 5000 + ","),
+            "busy_ics",
+        ),
+        (
+            "os error (folder)",
+            ("  - {id: chef,", "  - {id: chef, busy_ics: .,"),
+            "not a regular file",
+        ),
+    ],
+)
+def test_every_reading_error_is_located(tmp_path: Path, kind: str, change, expected: str):
+    """Each kind of exception reading can raise is a located message with exit 2."""
+    old, new = change
+    assert old in TINY
+    refused(tmp_path, TINY.replace(old, new, 1), expected)
+
+
+def test_scenario_path_too_long_is_exit_2(tmp_path: Path):
+    """A scenario path the system cannot open (too long) is a message, not an OSError."""
+    result = run("validate", str(tmp_path / ("s" * 5000 + ".yaml")))
+    assert result.exit_code == 2
+    assert "scenario file" in result.stderr
+
+
+def test_scenario_fifo_is_refused_at_once(tmp_path: Path):
+    """A FIFO given as the scenario is refused instead of waiting for a writer."""
+    os.mkfifo(tmp_path / "pipe.yaml")
+    result = run("validate", str(tmp_path / "pipe.yaml"))
+    assert result.exit_code == 2
+    assert "not a regular file" in result.stderr
+
+
+def test_plan_json_size_is_capped(tmp_path: Path, monkeypatch):
+    """plan.json over the size limit is refused before it is parsed."""
+    from cadence.errors import InputError
+    from cadence.state import read
+
+    monkeypatch.setattr(limits, "STATE_BYTES", 100)
+    (tmp_path / "plan.json").write_text("{" + " " * 200 + "}")
+    with pytest.raises(InputError, match="larger than 100 bytes"):
+        read(tmp_path / "plan.json")
+    (tmp_path / "plan.json").write_text("[" * 100_000)
+    monkeypatch.setattr(limits, "STATE_BYTES", 1_000_000)
+    with pytest.raises(InputError, match="cannot read"):
+        read(tmp_path / "plan.json")
