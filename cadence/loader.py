@@ -21,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from cadence import busy, limits, validate
 from cadence.errors import InputError, Problem, ScenarioError
@@ -154,7 +155,36 @@ def _impossible_dates(name: str, text: str) -> list[Problem]:
                 date(*(int(part) for part in match.groups()))
             except ValueError:
                 problems.append(Problem(name, number, "", f"{match.group(0)} is not a date"))
-    return problems or [Problem(name, None, "", "a value could not be read")]
+    return problems or _unreadable_scalars(name, text)
+
+
+def _unreadable_scalars(name: str, text: str) -> list[Problem]:
+    """The values the YAML library cannot build (``2026-01-01T25:00:00``), with their lines:
+    the file is composed into nodes, which keep their lines, and each value built alone."""
+    yaml = YAML(typ="rt")
+    problems = []
+    try:
+        stack = [yaml.compose(text)]
+        seen: set[int] = set()
+        while stack and len(problems) < 20:
+            node = stack.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, ScalarNode):
+                try:
+                    yaml.constructor.construct_object(node, deep=True)
+                except (ValueError, OverflowError, TypeError) as err:
+                    line = node.start_mark.line + 1
+                    message = f"'{node.value}' cannot be read as a value: {err}"
+                    problems.append(Problem(name, line, "", message))
+            elif isinstance(node, MappingNode):
+                stack.extend(part for pair in node.value for part in pair)
+            elif isinstance(node, SequenceNode):
+                stack.extend(node.value)
+    except (YAMLError, RecursionError):
+        pass
+    return problems or [Problem(name, 1, "", "a value could not be read")]
 
 
 def _with_busy_times(scenario: Scenario, folder: FilePath) -> tuple[Scenario, list[Finding]]:

@@ -123,8 +123,10 @@ def test_busy_ics_too_large(tmp_path: Path, monkeypatch):
     refused(tmp_path, text, "larger than 1 000 bytes")
 
 
-def test_busy_ics_endless_recurrence_is_bounded(tmp_path: Path):
-    """An event every second for the whole period stops at the event limit."""
+def test_busy_ics_endless_recurrence_is_bounded(tmp_path: Path, monkeypatch):
+    """An event every second for the whole period stops at the event limit (lowered here to
+    keep the test short; 20,000 takes about 5 s)."""
+    monkeypatch.setattr(limits, "BUSY_EVENTS", 2000)
     (tmp_path / "often.ics").write_text(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n"
         "DTSTART:20260101T080000\r\nDTEND:20260101T080001\r\nRRULE:FREQ=SECONDLY\r\n"
@@ -301,6 +303,8 @@ def test_out_not_writable_is_refused_before_solving(tmp_path: Path):
         ("recursion", ("name: Liten", "name: " + "[" * 3000 + "]" * 3000 + "\nx: Liten"), "nested"),
         ("overflow", ("start: 2026-01-01,", "start: 0001-01-01,"), "outside the years"),
         ("impossible date", ("end: 2026-06-30", "end: 2026-02-30"), "2026-02-30 is not a date"),
+        ("impossible time", ("end: 2026-06-30", "end: 2026-06-30T25:00:00"), "hour must be"),
+        ("impossible offset", ("end: 2026-06-30", "end: 2026-06-30 10:00:00+99:00"), "offset"),
         (
             "os error (path)",
             ("  - {id: chef,", "  - {id: chef, busy_ics: " + "b" * 5000 + ","),
