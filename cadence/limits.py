@@ -34,7 +34,12 @@ BUSY_BYTES = 5_000_000
 STATE_BYTES = 50_000_000
 """plan.json, the published state (Sörmland: about 0.1 MB a year)."""
 BUSY_EVENTS = 20_000
-"""Busy events of one .ics file inside the period, after recurrences are expanded."""
+"""Busy events of one .ics file inside the period, after recurrences are expanded (a year
+of a full-time calendar is about 1,500)."""
+BUSY_EXPANSION = 50_000
+"""Occurrences the events of one .ics file may need to be expanded into, from their first
+DTSTART to the end of the period (a daily meeting since 1990 is 15,000); the library expands
+about 12,000 a second."""
 
 PERIOD_YEARS = 5
 YEARS = (1900, 2199)

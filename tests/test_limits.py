@@ -123,19 +123,43 @@ def test_busy_ics_too_large(tmp_path: Path, monkeypatch):
     refused(tmp_path, text, "larger than 1 000 bytes")
 
 
-def test_busy_ics_endless_recurrence_is_bounded(tmp_path: Path, monkeypatch):
-    """An event every second for the whole period stops at the event limit (lowered here to
-    keep the test short; 20,000 takes about 5 s)."""
-    monkeypatch.setattr(limits, "BUSY_EVENTS", 2000)
-    (tmp_path / "often.ics").write_text(
+def _one_event(folder: Path, lines: str) -> str:
+    (folder / "one.ics").write_text(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\r\n"
-        "DTSTART:20260101T080000\r\nDTEND:20260101T080001\r\nRRULE:FREQ=SECONDLY\r\n"
-        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+        + lines
+        + "END:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    text = TINY.replace("  - {id: chef,", "  - {id: chef, busy_ics: often.ics,")
+    return TINY.replace("  - {id: chef,", "  - {id: chef, busy_ics: one.ics,")
+
+
+@pytest.mark.parametrize("freq", ["SECONDLY", "MINUTELY"])
+def test_busy_ics_endless_recurrence_is_refused_unexpanded(tmp_path: Path, freq: str):
+    """An event every second or minute is refused from its rule, before any expansion (the
+    expanding library built windows of millions of occurrences)."""
+    text = _one_event(
+        tmp_path, f"DTSTART:20260101T080000\r\nDTEND:20260101T080001\r\nRRULE:FREQ={freq}\r\n"
+    )
     start = time.monotonic()
-    refused(tmp_path, text, f"more than {limits.BUSY_EVENTS} busy events")
-    assert time.monotonic() - start < 30
+    refused(tmp_path, text, "people[3].busy_ics", f"more than {limits.BUSY_EXPANSION}")
+    assert time.monotonic() - start < 5
+
+
+def test_busy_ics_recurrence_since_long_ago_is_refused(tmp_path: Path):
+    """A daily event since 1800 is expanded from its start: refused by the estimate."""
+    text = _one_event(
+        tmp_path, "DTSTART:18000101T080000\r\nDTEND:18000101T090000\r\nRRULE:FREQ=DAILY\r\n"
+    )
+    refused(tmp_path, text, "repeat about")
+
+
+def test_busy_ics_event_of_centuries_is_cut_to_the_period(tmp_path: Path):
+    """An event until 9999 makes the person busy on the period's days, in no time."""
+    text = _one_event(tmp_path, "DTSTART:20260101T080000\r\nDTEND:99991231T090000\r\n")
+    start = time.monotonic()
+    result = run("validate", str(scenario(tmp_path, text)))
+    assert time.monotonic() - start < 5
+    assert result.exit_code in (0, 2)
+    assert "Traceback" not in result.output
 
 
 def test_large_scenario_file_is_refused_unread(tmp_path: Path):
