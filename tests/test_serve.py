@@ -140,25 +140,28 @@ def bounded(tmp_path: Path):
 
 
 def test_200_requests_at_once_are_all_answered(bounded):
-    """With 200 clients at once every one gets its feed (a backlog of 5 left 32 unanswered)."""
+    """With 200 clients at once every one gets its feed without waiting for a dropped
+    connection to be retried (with a backlog of 5, about 100 of 200 waited over a second for
+    the retry and some over 60 s; now none do)."""
     import concurrent.futures
     import http.client
 
-    def get(_: int) -> int:
+    def get(_: int) -> tuple[int, float]:
+        start = time.monotonic()
         connection = http.client.HTTPConnection("127.0.0.1", bounded, timeout=20)
         try:
             connection.request("GET", "/alla.ics")
             response = connection.getresponse()
             response.read()
-            return response.status
+            return response.status, time.monotonic() - start
         finally:
             connection.close()
 
-    start = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=200) as pool:
-        statuses = list(pool.map(get, range(200)))
-    assert statuses == [200] * 200
-    assert time.monotonic() - start < 30
+        answers = list(pool.map(get, range(200)))
+    assert [status for status, _ in answers] == [200] * 200
+    assert sum(seconds > 1 for _, seconds in answers) <= 5  # a SYN retry takes a second
+    assert max(seconds for _, seconds in answers) < 10
 
 
 def _closed_by_server(sock, until: float) -> bool:
