@@ -376,3 +376,9 @@ def test_plan_json_size_is_capped(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(limits, "STATE_BYTES", 1_000_000)
     with pytest.raises(InputError, match="cannot read"):
         read(tmp_path / "plan.json")
+
+
+@pytest.mark.parametrize("char", ["\x1c", "\x1e"])
+def test_separators_python_splits_on_are_control_characters_too(tmp_path: Path, char: str):
+    """U+001C..U+001E end a line for Python but not for YAML: still found, on the right line."""
+    refused(tmp_path, TINY.replace("Liten", f"Liten{char}"), "case.yaml:3: control character")
