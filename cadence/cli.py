@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from cadence import loader, sv
+from cadence import limits, loader, sv
 from cadence.calendar import WorkCalendar
 from cadence.errors import CadenceError, InfeasibleError, InputError
 from cadence.scenario import Scenario
@@ -398,6 +398,7 @@ def check_plan(scenario: Path, plan_file: Path) -> None:
     if (plan_file.parent / STATE_FILE).exists():
         state = load_state(plan_file.parent, loaded.scenario.name, scenario.stem)
         extra = state_extra(state) if state else None
+    limits.check_file(plan_file, limits.PLAN_BYTES, "plan file")
     violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario), None, extra)
     for violation in violations:
         click.echo(str(violation))

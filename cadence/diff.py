@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cadence import limits
 from cadence.errors import InputError
 from cadence.export.report import Entry
 from cadence.export.table import read_plan
@@ -29,6 +30,7 @@ def meetings(path: Path) -> dict[str, Seen]:
     if path.suffix == ".json":
         state = read(path)
         return {r.id: Seen(r.group, r.start, r.end, r.status != "cancelled") for r in state.records}
+    limits.check_file(path, limits.PLAN_BYTES, "plan file")
     return {m.id: Seen(m.group, m.start, m.end, True) for m in read_plan(path).meetings}
 
 

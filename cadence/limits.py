@@ -33,6 +33,8 @@ BUSY_BYTES = 5_000_000
 """A person's busy-times .ics file."""
 STATE_BYTES = 50_000_000
 """plan.json, the published state (Sörmland: about 0.1 MB a year)."""
+PLAN_BYTES = 20_000_000
+"""plan.csv or an edited plan.xlsx given to ``cadence check`` or ``cadence diff``."""
 BUSY_EVENTS = 20_000
 """Busy events of one .ics file inside the period, after recurrences are expanded (a year
 of a full-time calendar is about 1,500)."""
@@ -96,6 +98,25 @@ def read_capped(path: FilePath, limit: int, what: str) -> bytes:
         message = f"{what} is larger than {limit:,} bytes".replace(",", " ")
         raise InputError([Problem(name, None, "", message)])
     return data
+
+
+def check_file(path: FilePath, limit: int, what: str) -> None:
+    """Raise InputError unless ``path`` is a regular file of at most ``limit`` bytes: for
+    files another library reads by name (plan.csv, plan.xlsx), so that ``/dev/zero`` or a
+    FIFO never reaches it."""
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError([Problem(name, None, "", f"no such {what}")]) from None
+    except (OSError, ValueError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise InputError([Problem(_short(name), None, "", f"{what}: {reason}")]) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError([Problem(name, None, "", f"{what} is not a regular file")])
+    if info.st_size > limit:
+        message = f"{what} is larger than {limit:,} bytes".replace(",", " ")
+        raise InputError([Problem(name, None, "", message)])
 
 
 def _short(text: str) -> str:

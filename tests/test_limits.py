@@ -382,3 +382,14 @@ def test_plan_json_size_is_capped(tmp_path: Path, monkeypatch):
 def test_separators_python_splits_on_are_control_characters_too(tmp_path: Path, char: str):
     """U+001C..U+001E end a line for Python but not for YAML: still found, on the right line."""
     refused(tmp_path, TINY.replace("Liten", f"Liten{char}"), "case.yaml:3: control character")
+
+
+@pytest.mark.parametrize("command", ["diff", "check"])
+def test_plan_file_device_is_refused(command: str):
+    """`cadence diff /dev/zero …` ran out of memory; `check --plan /dev/zero` likewise."""
+    if command == "diff":
+        result = run("diff", "/dev/zero", "/dev/zero")
+    else:
+        result = run("check", str(DATA / "tiny.yaml"), "--plan", "/dev/zero")
+    assert result.exit_code == 2
+    assert "plan file is not a regular file" in result.stderr
