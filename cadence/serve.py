@@ -180,7 +180,6 @@ class BoundedServer(HTTPServer):
     """
 
     request_queue_size = BACKLOG
-    daemon_threads = True
 
     def __init__(self, address: tuple[str, int], handler: type[Handler], workers: int = WORKERS):
         self._slots = threading.BoundedSemaphore(workers)
