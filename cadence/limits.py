@@ -126,7 +126,7 @@ def _short(text: str) -> str:
 def text_problems(name: str, text: str) -> list[Problem]:
     """Control characters (other than tab and line breaks), which YAML cannot hold, by line;
     more lines and commas than ``SCENARIO_ITEMS``."""
-    problems = []
+    problems: list[Problem] = []
     items = 0
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.lstrip().startswith("#"):
@@ -145,6 +145,7 @@ def text_problems(name: str, text: str) -> list[Problem]:
 
 
 _FLOW_AFTER = set(":-,[{?")
+_DASHES = re.compile(r"(?:- +)*")  # always matches, if only the empty string
 
 
 def nesting_problem(name: str, text: str) -> Problem | None:
@@ -170,7 +171,7 @@ def nesting_problem(name: str, text: str) -> Problem | None:
             while indents and indents[-1] >= indent:
                 indents.pop()
             indents.append(indent)
-            dashes = len(re.match(r"(?:- +)*", stripped).group(0).replace(" ", ""))
+            dashes = len(_DASHES.match(stripped).group(0).replace(" ", ""))  # type: ignore[union-attr]
             if len(indents) + dashes > DEPTH * 2:  # a list item is one level, its keys another
                 return Problem(name, number, "", f"nested more than {DEPTH} levels deep")
         flow = _flow_depth(line, flow)

@@ -162,7 +162,7 @@ def _unreadable_scalars(name: str, text: str) -> list[Problem]:
     """The values the YAML library cannot build (``2026-01-01T25:00:00``), with their lines:
     the file is composed into nodes, which keep their lines, and each value built alone."""
     yaml = YAML(typ="rt")
-    problems = []
+    problems: list[Problem] = []
     try:
         stack = [yaml.compose(text)]
         seen: set[int] = set()
