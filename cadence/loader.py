@@ -90,7 +90,8 @@ def loads(text: str, source: FilePath) -> Loaded:
         findings.extend(validate.calendar_problems(scenario))
     if findings:
         raise ScenarioError(locate.all(findings))
-    return Loaded(scenario, source, tuple(locate.all(scenario.warnings())))
+    warnings = [*scenario.warnings(), *validate.calendar_warnings(scenario)]
+    return Loaded(scenario, source, tuple(locate.all(warnings)))
 
 
 def _parse(name: str, text: str) -> Any:
