@@ -301,12 +301,14 @@ def scenario_problems(scenario: Scenario, where: Callable[[Path], str]) -> Itera
     years = period.end.year - period.start.year + 1
     total = 0
     for gi, group in enumerate(scenario.groups):
-        if group.meetings.max > MEETINGS_A_YEAR:
+        count = group.meetings
+        most = max([count.high, *(y.max for y in count.years)])
+        if most > MEETINGS_A_YEAR:
             yield (
                 ("groups", gi, "meetings"),
-                f"{group.meetings.max} meetings a year, more than {MEETINGS_A_YEAR}",
+                f"{most} meetings a year, more than {MEETINGS_A_YEAR}",
             )
-        total += min(group.meetings.max, MEETINGS_A_YEAR) * years
+        total += min(most, MEETINGS_A_YEAR) * years
         days: list[tuple[Path, int | None]] = [
             (("duration_minutes",), group.duration_minutes),
             (("min_days_between",), group.min_days_between),
@@ -317,9 +319,18 @@ def scenario_problems(scenario: Scenario, where: Callable[[Path], str]) -> Itera
             lead = feed.lead_days
             for key, value in (("min", lead.min), ("max", lead.max), ("preferred", lead.preferred)):
                 days.append((("feeds", fi, "lead_days", key), value))
+            days.append((("feeds", fi, "writeup_days"), feed.writeup_days))
         for path, value in days:
             if value is not None and value > DAYS:
                 yield ("groups", gi, *path), f"{value} is more than {DAYS}"
+    others: list[tuple[Path, int | None]] = [(("writeup_days",), scenario.writeup_days)]
+    restart = scenario.calendar.restart
+    if restart is not None:
+        others.append((("calendar", "restart", "days"), restart.days))
+        others.append((("calendar", "restart", "min_break_days"), restart.min_break_days))
+    for path, value in others:
+        if value is not None and value > DAYS:
+            yield path, f"{value} is more than {DAYS}"
     if total > MEETINGS:
         yield ("groups",), f"up to {total} meetings in the period, more than {MEETINGS}"
     for ii, item in enumerate(scenario.items):

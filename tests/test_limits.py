@@ -208,7 +208,7 @@ def test_numbers_out_of_range(tmp_path: Path):
     """Huge numbers and infinities are refused with their line, before any arithmetic."""
     refused(tmp_path, TINY.replace("weight: 3", "weight: 1e400"), "case.yaml:10", "out of range")
     refused(tmp_path, TINY.replace("weight: 3", "weight: " + "9" * 40), "out of range")
-    refused(tmp_path, TINY.replace("meetings: 6", "meetings: 100000"), "more than 260")
+    refused(tmp_path, TINY.replace("{min: 6, max: 6, years", "{min: 6, max: 100000, years", 1), "more than 260")
     text = TINY.replace("min_days_between: 21\n    max", "min_days_between: 99999\n    max")
     refused(tmp_path, text, "groups[0].min_days_between: 99999 is more than 3660")
 
@@ -393,3 +393,11 @@ def test_plan_file_device_is_refused(command: str):
         result = run("check", str(DATA / "tiny.yaml"), "--plan", "/dev/zero")
     assert result.exit_code == 2
     assert "plan file is not a regular file" in result.stderr
+
+
+def test_per_month_and_year_counts_are_in_range(tmp_path: Path):
+    """Counts given per month or for one year are held to the same limit as min and max."""
+    text = TINY.replace("{min: 6, max: 6, years", "{per_month: 30, years", 1)
+    refused(tmp_path, text, "groups[0].meetings: 360 meetings a year, more than 260")
+    text = TINY.replace("{year: 2026, min: 3, max: 3}", "{year: 2026, min: 3, max: 900}", 1)
+    refused(tmp_path, text, "900 meetings a year")
