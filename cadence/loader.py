@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import typing
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
@@ -20,7 +21,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from cadence import busy, limits, validate
@@ -97,7 +98,11 @@ def loads(text: str, source: FilePath) -> Loaded:
 def _parse(name: str, text: str) -> Any:
     """The YAML tree of ``text``; every way the YAML library can fail becomes a located problem."""
     try:
-        return YAML(typ="rt").load(text)
+        with warnings.catch_warnings():
+            # An anchor defined again is allowed (the later one counts); the library's
+            # warning would print its own source lines into the coordinator's terminal.
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            return YAML(typ="rt").load(text)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -180,8 +181,12 @@ def time_limit(seconds: int) -> Iterator[None]:
 
 def invoke(*args: str):
     """Run the command in-process; a traceback or a hang fails the case."""
-    with time_limit(SECONDS):
+    with time_limit(SECONDS), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         result = CliRunner().invoke(main, list(args), catch_exceptions=True)
+    # A library's warning prints its source lines into the terminal, like a traceback.
+    shown = [w for w in caught if not issubclass(w.category, DeprecationWarning)]
+    assert not shown, [str(w.message)[:200] for w in shown]
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"traceback for {args}") from result.exception
     assert result.exit_code in (0, 1, 2), result.output
