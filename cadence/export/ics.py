@@ -9,7 +9,6 @@ published state of the plan.
 from __future__ import annotations
 
 import hashlib
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 
 from cadence import sv
+from cadence.export.vtimezone import vtimezone
 from cadence.instance import attendees
 from cadence.plan import Meeting, Plan, ascii_slug
 from cadence.scenario import Scenario
@@ -230,15 +230,9 @@ def calendar_bytes(
 
 
 def _timezone(scenario: Scenario) -> icalendar.Timezone:
-    """The VTIMEZONE of the period's time zone, its transitions from a year before the period
-    to a year after it (clients need the rules only where events lie)."""
-    first, last = scenario.period.start, scenario.period.end
-    return icalendar.Timezone.from_tzinfo(
-        zoneinfo.ZoneInfo(scenario.period.timezone),
-        tzid=scenario.period.timezone,
-        first_date=date(first.year - 1, 1, 1),
-        last_date=date(last.year + 2, 1, 1),
-    )
+    """The VTIMEZONE of the period's time zone as yearly rules (see :mod:`.vtimezone`)."""
+    period = scenario.period
+    return vtimezone(period.timezone, period.start.year, period.end.year)
 
 
 def render_feeds(
