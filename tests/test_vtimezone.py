@@ -13,10 +13,10 @@ import icalendar
 import pytest
 
 from cadence import loader
-from tests.conftest import DATA
 from cadence.export import ics
 from cadence.export.vtimezone import transitions, vtimezone
 from cadence.plan import Meeting, Plan, uid_for
+from tests.conftest import DATA
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 SWITCHES = (date(2026, 3, 29), date(2026, 10, 25), date(2027, 3, 28), date(2027, 10, 31))
