@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time
 from functools import wraps
 from pathlib import Path
@@ -18,7 +19,7 @@ import click
 from cadence import loader, sv
 from cadence.calendar import WorkCalendar
 from cadence.errors import CadenceError, InfeasibleError, InputError
-from cadence.scenario import Scenario
+from cadence.scenario import Publish, Scenario
 from cadence.state import FILE as STATE_FILE
 from cadence.state import Change, Record, State
 from cadence.state import extra as state_extra
@@ -123,6 +124,15 @@ def _progress(elapsed: float, objective: float, bound: float) -> None:
         click.echo(f"  {elapsed:6.1f} s  best {objective:.0f}  bound {bound:.0f}", err=True)
 
 
+def with_base_url(scenario: Scenario, base_url: str) -> Scenario:
+    """The scenario published at ``base_url`` (checked like the scenario key)."""
+    publish = Publish(base_url=base_url)
+    problems = [message for _, message in publish.problems()]
+    if problems:
+        raise InputError(f"--base-url: {'; '.join(problems)}")
+    return replace(scenario, publish=publish)
+
+
 def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that solves shares."""
     options = [
@@ -152,6 +162,13 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "published in --out: today; else the scenario's period.as_of).",
         ),
         click.option(
+            "--base-url",
+            metavar="URL",
+            help="Web address the output folder is published at, e.g. "
+            "https://example.org/kalender: index.html, the feeds and the change report then "
+            "give full https:// and webcal:// addresses (overrides publish.base_url).",
+        ),
+        click.option(
             "--keep-cancelled",
             type=int,
             default=0,
@@ -171,6 +188,7 @@ def _replan(
     workers: int,
     as_of: datetime | None,
     keep_cancelled: int,
+    base_url: str | None = None,
     change: Callable[[Scenario, State, date], Change] | None = None,
 ) -> None:
     """Load, (re-)plan with the published state and an optional new change, write, report."""
@@ -180,6 +198,8 @@ def _replan(
     from cadence.replan import run
 
     loaded = _load(scenario)
+    if base_url is not None:
+        loaded = replace(loaded, scenario=with_base_url(loaded.scenario, base_url))
     folder = out or Path("exports") / scenario.stem
     state = load_state(folder, loaded.scenario.name, scenario.stem)
     cutoff = as_of.date() if as_of else loaded.scenario.period.as_of

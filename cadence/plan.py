@@ -59,6 +59,9 @@ class Meeting:
     prepared_by: tuple[str, ...] = ()
     notice: date | None = None
     """The day its notice (kallelse) goes out: a working day (:meth:`WorkCalendar.notice_day`)."""
+    results_due: tuple[tuple[str, date], ...] = ()
+    """(Preparing group, the day its result is due) for each meeting in ``prepared_by``
+    (:meth:`WorkCalendar.result_due_day`)."""
 
 
 @dataclass(frozen=True)
@@ -156,11 +159,25 @@ def build(
                 }
             )
     links = chain_links(instance, drafts)
+    by_id = {str(draft["id"]): draft for draft in drafts}
+
+    def due(meeting_id: str, notice: date) -> tuple[tuple[str, date], ...]:
+        result = []
+        for source_id in links.prepared_by.get(meeting_id, ()):
+            source = by_id[source_id]
+            start = source["start"]
+            assert isinstance(start, datetime)
+            result.append(
+                (str(source["group"]), instance.calendar.result_due_day(notice, start.date()))
+            )
+        return tuple(result)
+
     meetings = tuple(
         Meeting(
             **draft,  # type: ignore[arg-type]
             prepares=tuple(links.prepares.get(str(draft["id"]), ())),
             prepared_by=tuple(links.prepared_by.get(str(draft["id"]), ())),
+            results_due=due(str(draft["id"]), draft["notice"]),  # type: ignore[arg-type]
         )
         for draft in drafts
     )

@@ -28,7 +28,7 @@ def publish(
     others = [
         ("arshjul.html", "årshjul och tidslinje på en sida"),
         ("plan.xlsx", "planen i Excel: alla möten, en flik per nivå, blockerade dagar"),
-        ("plan.csv", "planen som CSV (UTF-8)"),
+        ("plan.csv", "planen för program: CSV i UTF-8, tider i ISO 8601 (Excel: plan.xlsx)"),
     ]
     files["arshjul.html"] = wheel.page(scenario, plan).encode("utf-8")
     for turn in turns:
@@ -40,5 +40,6 @@ def publish(
     for name, content in (report or {}).items():
         files[name] = content
         others.append((name, "ändringar sedan förra publiceringen"))
-    files["index.html"] = site.index_html(scenario, feeds, others).encode("utf-8")
+    page = site.index_html(scenario, feeds, others, scenario.publish.base)
+    files["index.html"] = page.encode("utf-8")
     return files
