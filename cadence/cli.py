@@ -211,7 +211,7 @@ def _replan(
         assert cutoff is not None
         state = state.with_change(change(loaded.scenario, state, cutoff))
     settings = solver.Settings(time_limit=time_limit, workers=workers)
-    stream = click.get_text_stream("stderr")
+    stream = sys.stderr
     with Progress(stream, live=stream.isatty()) as progress:
         progress.phase("solving", "building the model, looking for a first plan")
         try:
@@ -375,7 +375,7 @@ def add(
     more that year.
 
     \b
-    Example: cadence add LSG 2026-11-24 --time 13:00
+    Example: cadence add BGÄ 2026-11-26 --time 13:00
     """
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:

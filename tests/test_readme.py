@@ -6,7 +6,6 @@ import shlex
 import subprocess
 from datetime import date
 
-import pytest
 from click.testing import CliRunner
 
 import cadence.cli
