@@ -72,7 +72,7 @@ class Progress:
             if self.live:
                 self._draw()
             else:
-                self._plain(f"{name}{': ' + detail if detail else ''}")
+                self._write(f"{name}{': ' + detail if detail else ''}")
 
     def __call__(self, elapsed: float, objective: float, bound: float) -> None:
         """The solver found a better plan."""
@@ -123,9 +123,13 @@ class Progress:
                 if self.name:
                     self._draw()
 
-    def _plain(self, text: str) -> None:
+    def _write(self, text: str) -> None:
         self.stream.write(f"[{self._elapsed()}] {text}\n")
         self.stream.flush()
+
+    def _plain(self, text: str) -> None:
+        """A line about a better plan (they are rationed, phases are not)."""
+        self._write(text)
         self._last_plain = time.monotonic()
         self._pending = ""
 
