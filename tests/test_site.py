@@ -3,6 +3,7 @@ plain warning instead of one-off imports when it is not; clicked through in head
 
 import json
 import re
+import shutil
 from dataclasses import replace
 
 import icalendar
@@ -51,7 +52,7 @@ window.addEventListener("load", () => {
 
 
 def click_through(tmp_path, page, width=1200):
-    probed = page.parent / "clicked.html"
+    probed = tmp_path / "clicked.html"
     text = page.read_text(encoding="utf-8")
     probed.write_text(re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + CLICKER, text, count=1))
     dom = browser(
@@ -132,3 +133,38 @@ def test_csv_is_for_programs_and_excel_users_get_the_workbook(tiny_published):
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert 'Öppna <a href="plan.xlsx">plan.xlsx</a> i Excel' in page
     assert "ISO 8601" in page
+
+
+def test_served_page_gives_the_servers_addresses(tiny_published, tmp_path):
+    """Under cadence serve, a page without a publishing address fills in the server's own
+    https-or-http and webcal addresses, and hides the warning."""
+    import threading
+
+    from cadence.serve import make_server
+
+    _, _, published = tiny_published
+    folder = tmp_path / "site"
+    shutil.copytree(published, folder)
+    text = (folder / "index.html").read_text(encoding="utf-8")
+    (folder / "index.html").write_text(
+        re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + CLICKER, text, count=1)
+    )
+    server = make_server(folder, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        dom = browser(
+            tmp_path, "--virtual-time-budget=5000", "--dump-dom",
+            f"http://127.0.0.1:{port}/index.html",
+        ).stdout  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    found = re.search(r'<pre id="clicked">(.*?)</pre>', dom, re.S)
+    assert found, dom[-2000:]
+    result = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    assert not result["unpublished"] and result["howto"]
+    for row in result["rows"]:
+        assert row["links"] == [f"webcal://127.0.0.1:{port}/{row['path']}"]
+        assert row["address"] == f"http://127.0.0.1:{port}/{row['path']}"
