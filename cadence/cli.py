@@ -120,12 +120,12 @@ def calendar(scenario: Path, year: int | None, as_csv: bool) -> None:
         click.echo(f"{len(working)} working days.")
 
 
-def with_base_url(scenario: Scenario, base_url: str) -> Scenario:
+def with_base_url(scenario: Scenario, base_url: str, where: str = "--base-url") -> Scenario:
     """The scenario published at ``base_url`` (checked like the scenario key)."""
     publish = Publish(base_url=base_url)
     problems = [message for _, message in publish.problems()]
     if problems:
-        raise InputError(f"--base-url: {'; '.join(problems)}")
+        raise InputError(f"{where}: {'; '.join(problems)}")
     return replace(scenario, publish=publish)
 
 
@@ -192,13 +192,17 @@ def _replan(
     from cadence import solver
     from cadence.export.report import MARKDOWN as REPORT
     from cadence.export.report import text
-    from cadence.output import write_folder
+    from cadence.output import PUBLISHED_AT, published_at, write_folder
     from cadence.replan import run
 
     loaded = _load(scenario)
+    folder = out or Path("exports") / scenario.stem
     if base_url is not None:
         loaded = replace(loaded, scenario=with_base_url(loaded.scenario, base_url))
-    folder = out or Path("exports") / scenario.stem
+    elif loaded.scenario.publish.base is None and (known := published_at(folder)):
+        # Where an earlier run was told the folder is published: a move keeps the addresses.
+        where = str(folder / PUBLISHED_AT)
+        loaded = replace(loaded, scenario=with_base_url(loaded.scenario, known, where))
     state = load_state(folder, loaded.scenario.name, scenario.stem)
     cutoff = as_of.date() if as_of else loaded.scenario.period.as_of
     if state is not None and cutoff is None:

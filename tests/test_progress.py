@@ -72,3 +72,16 @@ def test_bad_base_url_exits_2_and_writes_nothing(tmp_path: Path):
     )
     assert result.exit_code == 2 and "--base-url" in result.output
     assert not out.exists()
+
+
+def test_folder_remembers_its_address(tmp_path: Path):
+    """A run after cadence plan --base-url, without the option, keeps the full addresses."""
+    out = tmp_path / "out"
+    runner = CliRunner()
+    args = ["plan", str(DATA / "tiny.yaml"), "--out", str(out), "--time-limit", "5"]
+    first = runner.invoke(main, [*args, "--base-url", "https://example.org/kalender"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(main, [*args, "--as-of", "2026-01-01"])
+    assert again.exit_code == 0, again.output
+    assert "webcal://example.org/kalender/alla.ics" in (out / "index.html").read_text()
+    assert (out / ".cadence-base-url").read_text() == "https://example.org/kalender\n"

@@ -8,6 +8,7 @@ from datetime import date
 from cadence.export import ics, site, wheel
 from cadence.export.table import plan_csv
 from cadence.export.workbook import plan_workbook
+from cadence.output import PUBLISHED_AT
 from cadence.plan import Plan
 from cadence.scenario import Scenario
 
@@ -40,6 +41,8 @@ def publish(
     for name, content in (report or {}).items():
         files[name] = content
         others.append((name, "ändringar sedan förra publiceringen"))
+    if scenario.publish.base:
+        files[PUBLISHED_AT] = f"{scenario.publish.base}\n".encode()
     page = site.index_html(scenario, feeds, others, scenario.publish.base)
     files["index.html"] = page.encode("utf-8")
     return files
