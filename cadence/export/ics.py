@@ -231,7 +231,8 @@ def reminders(
             title = f"Underlag från {source} till {when}"
             result.append(_reminder(due_uid(meeting, source), day, title, text, stamp, True))
         return result
-    assert meeting.notice is not None
+    if meeting.notice is None:  # a plan read from a file: its days were never computed
+        return []
     sources = list(dict.fromkeys(g for g, _ in meeting.results_due))
     title = f"Skicka kallelse: {when}"
     if sources:
