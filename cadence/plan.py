@@ -161,7 +161,7 @@ def build(
     links = chain_links(instance, drafts)
     by_id = {str(draft["id"]): draft for draft in drafts}
 
-    def due(meeting_id: str, notice: date) -> tuple[tuple[str, date], ...]:
+    def results_due(meeting_id: str, notice: date) -> tuple[tuple[str, date], ...]:
         result = []
         for source_id in links.prepared_by.get(meeting_id, ()):
             source = by_id[source_id]
@@ -177,7 +177,7 @@ def build(
             **draft,  # type: ignore[arg-type]
             prepares=tuple(links.prepares.get(str(draft["id"]), ())),
             prepared_by=tuple(links.prepared_by.get(str(draft["id"]), ())),
-            results_due=due(str(draft["id"]), draft["notice"]),  # type: ignore[arg-type]
+            results_due=results_due(str(draft["id"]), draft["notice"]),  # type: ignore[arg-type]
         )
         for draft in drafts
     )

@@ -287,12 +287,12 @@ def wheel_svg(scenario: Scenario, plan: Plan, turn: tuple[date, date]) -> str:
     )  # fmt: skip
     start_angle, end_angle = angle(first), angle(first, length)
     for cls, days in (("avoid", avoid), ("blocked", blocked)):
-        for a, b in _runs(d for d in days if first <= d <= last):
-            out.append(f'<path class="{cls}" d="{_sector(angle(a), angle(b, 1), INNER, OUTER)}"/>')
+        for low, high in _runs(d for d in days if first <= d <= last):
+            shape = _sector(angle(low), angle(high, 1), INNER, OUTER)
+            out.append(f'<path class="{cls}" d="{shape}"/>')
     month = date(first.year, first.month, 1)
     while month <= last:
-        start = max(month, first)
-        a = angle(start)
+        a = angle(max(month, first))
         x0, y0 = _polar(a, INNER)
         x1, y1 = _polar(a, OUTER + 10)
         out.append(f'<line class="grid" x1="{x0:.2f}" y1="{y0:.2f}" x2="{x1:.2f}" y2="{y1:.2f}"/>')
@@ -314,7 +314,7 @@ def wheel_svg(scenario: Scenario, plan: Plan, turn: tuple[date, date]) -> str:
             by_group[meeting.group].append(meeting)
     marks: list[str] = []
     numbered: list[tuple[float, int]] = []
-    outer = OUTER
+    outer = float(OUTER)
     for level in rings:
         band = (len(level.groups) + 0.8) * unit
         out.append(f'<circle class="ring" cx="{CENTRE_X}" cy="{CENTRE_Y}" r="{outer:.2f}"/>')
@@ -342,8 +342,9 @@ def wheel_svg(scenario: Scenario, plan: Plan, turn: tuple[date, date]) -> str:
     out.append(f'<circle class="ring" cx="{CENTRE_X}" cy="{CENTRE_Y}" r="{INNER}"/>')
     out += marks
     numbered.sort()
-    for a, (_, number) in zip(_spread([a for a, _ in numbered], 18 / OUTER), numbered, strict=True):
-        nx, ny = _polar(a, OUTER + 18)
+    spread = _spread([at for at, _ in numbered], 18 / OUTER)
+    for at, (_, number) in zip(spread, numbered, strict=True):
+        nx, ny = _polar(at, OUTER + 18)
         out.append(
             f'<text class="milestone-no" x="{nx:.2f}" y="{ny:.2f}" text-anchor="middle" '
             f'dominant-baseline="central">{number}</text>'
