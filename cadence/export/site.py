@@ -177,7 +177,7 @@ def index_html(
             "organisationens webbserver och kör <code>cadence plan --base-url "
             "https://server/mapp</code> (eller skriv <code>publish: {base_url: "
             "https://server/mapp}</code> i scenariot): då får sidan adresser att prenumerera "
-            "på.</p></div>"
+            "på. För att prova på den egna datorn: <code>cadence serve</code>.</p></div>"
             '<p class="notice ok" id="served" hidden>Adresserna nedan gäller servern som visar '
             f"sidan. Kalendern uppdateras av sig själv, ungefär var {hours}:e timme.</p>"
         )
