@@ -85,3 +85,15 @@ def test_folder_remembers_its_address(tmp_path: Path):
     assert again.exit_code == 0, again.output
     assert "webcal://example.org/kalender/alla.ics" in (out / "index.html").read_text()
     assert (out / ".cadence-base-url").read_text() == "https://example.org/kalender\n"
+
+
+def test_help_shows_date_as_required_with_an_example():
+    """move and add show DATE (not an optional-looking [%Y-%m-%d]) and a command that works."""
+    for command, example in (
+        ("move", "cadence move NSV-2026-04 2026-10-22"),
+        ("add", "cadence add BGÄ 2026-11-26"),
+    ):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert result.exit_code == 0
+        assert " DATE [SCENARIO]" in result.output and "%Y" not in result.output
+        assert example in result.output
