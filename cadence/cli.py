@@ -234,7 +234,13 @@ def _replan(
         for violation in done.violations:
             click.echo(f"violation: {violation}", err=True)
         raise CadenceError("the plan breaks the rules above; nothing was written")
-    gap = "" if result.status == "optimal" else f", bound {result.bound:.0f}"
+    if result.status == "optimal":
+        gap = " (proven best)"
+    elif result.bound is None:
+        gap = " (the first plan that keeps every rule: the search found none better in time)"
+    else:
+        share = max(0.0, done.objective - result.bound) / max(1.0, abs(done.objective))
+        gap = f", bound {result.bound:.0f}, gap {share:.1%}"
     click.echo(
         f"{result.status}: objective {done.objective}{gap}, solved in "
         f"{result.solve_seconds:.2f} s ({result.variables} variables, "
