@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from cadence.calendar import WorkCalendar
 from cadence.errors import CadenceError, InfeasibleError, InputError
 from cadence.scenario import Scenario
 from cadence.state import FILE as STATE_FILE
-from cadence.state import Change, Record, State
+from cadence.state import Change, State
 from cadence.state import extra as state_extra
 from cadence.state import load as load_state
 
@@ -158,6 +158,18 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Days after its date that a cancelled meeting stays in the feeds as cancelled.",
         ),
+        click.option(
+            "--dry-run",
+            is_flag=True,
+            help="Print what would change (the change report) and write nothing.",
+        ),
+        click.option(
+            "--wait",
+            type=float,
+            default=60.0,
+            show_default=True,
+            help="Seconds to wait while another cadence command writes the output folder.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -171,17 +183,43 @@ def _replan(
     workers: int,
     as_of: datetime | None,
     keep_cancelled: int,
+    dry_run: bool,
+    wait: float,
     change: Callable[[Scenario, State, date], Change] | None = None,
 ) -> None:
-    """Load, (re-)plan with the published state and an optional new change, write, report."""
+    """Load, (re-)plan with the published state and an optional new change, write, report.
+
+    The whole run holds the output folder's lock, so a second command waits and then re-plans
+    from what this one wrote (or gives up after ``wait`` seconds, exit 2)."""
+    from contextlib import nullcontext
+
+    from cadence.output import lock
+
+    folder = out or Path("exports") / scenario.stem
+    command = " ".join(["cadence", *(a for a in sys.argv[1:3])])
+    with nullcontext() if dry_run else lock(folder, command, wait):
+        _replan_locked(
+            scenario, folder, time_limit, workers, as_of, keep_cancelled, dry_run, change
+        )
+
+
+def _replan_locked(
+    scenario: Path,
+    folder: Path,
+    time_limit: float,
+    workers: int,
+    as_of: datetime | None,
+    keep_cancelled: int,
+    dry_run: bool,
+    change: Callable[[Scenario, State, date], Change] | None,
+) -> None:
     from cadence import solver
     from cadence.export.report import text
     from cadence.output import write_folder
     from cadence.replan import run
 
     loaded = _load(scenario)
-    folder = out or Path("exports") / scenario.stem
-    state = load_state(folder, loaded.scenario.name, scenario.stem)
+    state = load_state(folder, loaded.scenario, scenario.stem)
     cutoff = as_of.date() if as_of else loaded.scenario.period.as_of
     if state is not None and cutoff is None:
         cutoff = date.today()  # re-planning: what lies before today has taken place
@@ -206,7 +244,8 @@ def _replan(
         for violation in done.violations:
             click.echo(f"violation: {violation}", err=True)
         raise CadenceError("the plan breaks the rules above; nothing was written")
-    write_folder(folder, done.files)
+    if not dry_run:
+        write_folder(folder, done.files)
     gap = "" if result.status == "optimal" else f", bound {result.bound:.0f}"
     click.echo(
         f"{result.status}: objective {done.objective}{gap}, solved in "
@@ -216,8 +255,8 @@ def _replan(
     if result.moves is not None:
         proof = "proven fewest" if result.moves.proven else "not proven fewest"
         click.echo(
-            f"moved: {result.moves.count} published meeting(s) ({proof}, "
-            f"{result.moves.seconds:.2f} s); as of {cutoff}"
+            f"moved: {result.moves.count} published meeting(s) and {result.moves.items} "
+            f"agenda item(s) ({proof}, {result.moves.seconds:.2f} s); as of {cutoff}"
         )
     values = ", ".join(f"{goal} {value}" for goal, value in done.goal_values.items())
     click.echo(f"goals: {values}")
@@ -225,7 +264,12 @@ def _replan(
     click.echo(f"meetings: {counts}")
     if done.entries is not None:
         click.echo(text(done.entries), nl=False)
-    click.echo(f"wrote {folder}: plan, feeds, årshjul, plan.json; open {folder / 'index.html'}")
+    if dry_run:
+        click.echo(f"dry run: nothing written to {folder}")
+    else:
+        click.echo(
+            f"wrote {folder}: plan, feeds, årshjul, plan.json; open {folder / 'index.html'}"
+        )
 
 
 @main.command()
@@ -245,35 +289,6 @@ def plan(
     _replan(scenario, **solve)
 
 
-def pin_time(scenario: Scenario, group_id: str, wanted: time | None, old: time | None) -> time:
-    """The time of a moved or added meeting: as asked, else its old time, else the first."""
-    return wanted or old or scenario.group(group_id).start_times[0]
-
-
-def _published(state: State, meeting_id: str, cutoff: date) -> Record:
-    record = state.record(meeting_id)
-    if record is None or record.status == "cancelled":
-        known = ", ".join(r.id for r in state.records if r.status == "planned")[:300]
-        raise InputError(f"no planned meeting '{meeting_id}' in the published plan ({known} …)")
-    if record.start.date() < cutoff:
-        raise InputError(f"{meeting_id} was on {record.start.date()}, before {cutoff}: it is held")
-    return record
-
-
-def _not_past(day: date, cutoff: date) -> None:
-    if day < cutoff:
-        raise InputError(f"{day} is before {cutoff}: no meeting can be put in the past")
-
-
-def _not_fixed(scenario: Scenario, record: Record) -> None:
-    group = scenario.group(record.group)
-    if any(f.date == record.start.date() for f in group.fixed):
-        raise InputError(
-            f"{record.id} on {record.start.date()} is fixed in the scenario; change its date "
-            f"under groups → {group.id} → fixed there"
-        )
-
-
 @main.command()
 @click.argument("meeting")
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
@@ -289,13 +304,10 @@ def move(
     **solve: Any,
 ) -> None:
     """Move MEETING (its id in plan.csv) to DAY and re-plan; the move is kept by later runs."""
+    from cadence import replan
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:
-        record = _published(state, meeting, cutoff)
-        _not_fixed(s, record)
-        _not_past(day.date(), cutoff)
-        start = pin_time(s, record.group, at.time() if at else None, record.start.time())
-        return Change("move", record.id, record.group, day.date(), start)
+        return replan.move(s, state, meeting, day.date(), at.time() if at else None, cutoff)
 
     _replan(scenario, change=change, **solve)
 
@@ -311,11 +323,10 @@ def cancel(
     **solve: Any,
 ) -> None:
     """Cancel MEETING and re-plan: its group meets once less that year."""
+    from cadence import replan
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:
-        record = _published(state, meeting, cutoff)
-        _not_fixed(s, record)
-        return Change("cancel", record.id, record.group, record.start.date())
+        return replan.cancel(s, state, meeting, cutoff)
 
     _replan(scenario, change=change, **solve)
 
@@ -335,13 +346,10 @@ def add(
     **solve: Any,
 ) -> None:
     """Add an extra meeting of GROUP on DAY and re-plan: the group meets once more that year."""
+    from cadence import replan
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:
-        _not_past(day.date(), cutoff)
-        if group not in {g.id for g in s.groups}:
-            raise InputError(f"no group '{group}' in the scenario")
-        start = pin_time(s, group, at.time() if at else None, None)
-        return Change("add", state.next_id(group, day.year), group, day.date(), start)
+        return replan.add(s, state, group, day.date(), at.time() if at else None, cutoff)
 
     _replan(scenario, change=change, **solve)
 
@@ -377,7 +385,7 @@ def check_plan(scenario: Path, plan_file: Path) -> None:
     # Beside a published state, the coordinator's added and cancelled meetings change the counts.
     extra = None
     if (plan_file.parent / STATE_FILE).exists():
-        state = load_state(plan_file.parent, loaded.scenario.name, scenario.stem)
+        state = load_state(plan_file.parent, loaded.scenario, scenario.stem)
         extra = state_extra(state) if state else None
     violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario), None, extra)
     for violation in violations:

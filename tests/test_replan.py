@@ -15,7 +15,7 @@ from cadence.cli import main
 from cadence.errors import InfeasibleError, InputError
 from cadence.plan import Meeting, Plan
 from cadence.replan import run
-from cadence.state import Change, load
+from cadence.state import Change, read
 from cadence.verify import check
 from tests.conftest import DATA
 
@@ -191,7 +191,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def test_cli_move_refused_changes_nothing(published):
     before = snapshot(published)
-    state = load(published, "Mikroplan", "micro")
+    state = read(published / "plan.json")
     meeting = next(r for r in state.records if r.group == "BG")
     args = ["--out", str(published), "--as-of", "2026-01-01"]
     refused = cli("move", meeting.id, "2026-04-03", str(DATA / "micro.yaml"), *args)  # Långfredag
@@ -207,7 +207,7 @@ def test_cli_move_then_diff(published, tmp_path):
     for name, data in snapshot(published).items():
         (old / name).parent.mkdir(parents=True, exist_ok=True)
         (old / name).write_bytes(data)
-    state = load(published, "Mikroplan", "micro")
+    state = read(published / "plan.json")
     bg = min((r for r in state.records if r.group == "BG"), key=lambda r: r.start)
     day = (bg.start + timedelta(days=7)).date().isoformat()
     args = ["--out", str(published), "--as-of", "2026-01-01"]
@@ -221,7 +221,7 @@ def test_cli_move_then_diff(published, tmp_path):
     diff = cli("diff", str(old), str(published))
     assert diff.exit_code == 0 and f"flyttat  {bg.id}" in diff.output
     # The pin is in plan.json; the scenario file is untouched.
-    assert load(published, "Mikroplan", "micro").changes[0].meeting == bg.id
+    assert read(published / "plan.json").changes[0].meeting == bg.id
 
 
 @pytest.mark.parametrize(

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import time as clock
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from cadence import goals
 from cadence.errors import InfeasibleError
 from cadence.instance import Instance
+from cadence.solver import stability
 from cadence.solver.constraints import FAMILIES
-from cadence.solver.objective import Objective, Zero
-from cadence.solver.stability import Published, moved_units
+from cadence.solver.objective import Objective
+from cadence.solver.stability import HeldItems, Published
 from cadence.solver.variables import Variables
 
 STATUS = {
@@ -68,7 +69,11 @@ class Result:
     involved: Involved | None = None
     """When the rules cannot all hold: groups whose rules alone already conflict."""
     moves: Moves | None = None
-    """In a re-plan: how many published meetings moved, and whether that is proven fewest."""
+    """In a re-plan: how many published meetings and items moved, and whether that is proven
+    fewest."""
+    successors: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """In a re-plan: index of a published meeting → (day, slot) of the meeting that keeps its
+    identity (none when it no longer takes place)."""
 
     @property
     def has_plan(self) -> bool:
@@ -119,11 +124,19 @@ def _solver(settings: Settings) -> cp_model.CpSolver:
 
 @dataclass(frozen=True)
 class Moves:
-    """The first stage of a re-plan: the fewest published meetings that must move."""
+    """The first stage of a re-plan: the fewest published meetings and items that must move."""
 
     count: int
+    """Published meetings moved (or no longer taking place)."""
     proven: bool
+    """Proven fewest: firm meetings first, then meetings weighted by people, then items."""
     seconds: float
+    items: int = 0
+    """Published agenda items on another meeting than before."""
+    weighted: int = 0
+    """The moved meetings' weight: the people the moves affect."""
+    firm: tuple[int, ...] = ()
+    """Indexes of published firm meetings that moved (a plan the re-planner refuses)."""
 
 
 def solve(
@@ -131,17 +144,21 @@ def solve(
     settings: Settings = Settings(),
     progress: Callable[[float, float, float], None] | None = None,
     published: Iterable[Published] | None = None,
+    held_items: HeldItems | None = None,
 ) -> Result:
-    """The best plan; with ``published`` meetings, first the fewest of them moved (proven when
-    the budget allows), then the best plan among those with that few moves."""
+    """The best plan; with ``published`` meetings, first the fewest of them and of their agenda
+    items moved (see :mod:`cadence.solver.stability`; proven when the budget allows), then the
+    best plan among those with that few moves. ``held_items`` keeps held meetings' agendas."""
     model, v, objective = build_model(instance)
     proto = model.proto
     moves = None
+    terms = None
     if published is not None:
         published = list(published)
-        moved = sum(moved_units(model, instance, v, published), Zero)
+        terms = stability.add(model, instance, v, published, held_items)
+        first_stage, _, _ = terms.objective()
         _hint_published(model, instance, v, published)
-        model.minimize(moved)
+        model.minimize(first_stage)
         # Fewest moves is a MaxSAT question: one core-based worker proves it fastest, and a
         # single worker is deterministic by itself.
         first = _solver(settings)
@@ -151,8 +168,16 @@ def solve(
         status = STATUS[first.solve(model)]
         if status not in ("optimal", "feasible"):
             return _failed(instance, status, first.wall_time, model, settings)
-        moves = Moves(int(first.objective_value), status == "optimal", first.wall_time)
-        model.add(moved <= moves.count)
+        moved = [(p, int(first.value(t))) for p, t in terms.moved]
+        moves = Moves(
+            count=sum(m for _, m in moved),
+            proven=status == "optimal",
+            seconds=first.wall_time,
+            items=sum(int(first.value(t)) for _, t in terms.items_moved),
+            weighted=sum(p.weight * m for p, m in moved if not p.firm),
+            firm=tuple(i for i, (p, m) in enumerate(moved) if p.firm and m),
+        )
+        model.add(first_stage <= int(first.objective_value))
         model.clear_hints()
         for index in range(len(proto.variables)):
             var = model.get_int_var_from_proto_index(index)
@@ -178,6 +203,18 @@ def solve(
     for key, options in v.carrier.items():
         chosen = next(i for i, var in options.items() if solver.boolean_value(var))
         carriers[key] = solver.value(v.meetings[group_of[key]][chosen].day)
+    successors = {}
+    if terms is not None:
+        for index, links in terms.successor.items():
+            group = instance.group(published[index].group)  # type: ignore[index]
+            starts = [slot.start for slot in group.slots]
+            for k, link in links.items():
+                if solver.boolean_value(link):
+                    meeting = v.meetings[group.id][k]
+                    successors[index] = (
+                        solver.value(meeting.day),
+                        starts.index(solver.value(meeting.minute)),
+                    )
     values = {goal: int(solver.value(term)) for goal, term in objective.terms.items()}
     assert set(values) == set(goals.GOALS)
     return Result(
@@ -192,6 +229,7 @@ def solve(
         variables=size[0],
         constraints=size[1],
         moves=moves,
+        successors=successors,
     )
 
 
