@@ -267,9 +267,7 @@ def _replan_locked(
     if dry_run:
         click.echo(f"dry run: nothing written to {folder}")
     else:
-        click.echo(
-            f"wrote {folder}: plan, feeds, årshjul, plan.json; open {folder / 'index.html'}"
-        )
+        click.echo(f"wrote {folder}: plan, feeds, årshjul, plan.json; open {folder / 'index.html'}")
 
 
 @main.command()

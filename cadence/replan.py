@@ -406,7 +406,46 @@ def _entries(
                 people=tuple(people),
             )
         )
+    if before.tracks_items:
+        entries += _item_entries(scenario, before, after)
     return entries
+
+
+def _item_entries(scenario: Scenario, before: State, after: State) -> list[Entry]:
+    """Each published agenda item now on another meeting than before, with the reason."""
+    old = {r.id: r for r in before.records}
+    new = {r.id: r for r in after.records}
+    was = {k: (r, t) for r in before.records if r.status != "cancelled" for k, t in r.items}
+    now = {k: r for r in after.records if r.status != "cancelled" for k, _ in r.items}
+    entries = []
+    for key, (home, title) in was.items():
+        carrier = now.get(key)
+        if carrier is None or carrier.id == home.id:
+            continue  # kept, or no longer an item of the scenario
+        left = new.get(home.id, old[home.id])
+        if left.status == "cancelled":
+            reason = f"{home.id} är inställt"
+        elif (left.start, left.end) != (home.start, home.end):
+            reason = f"{home.id} flyttades utanför punktens tidsfönster"
+        else:
+            reason = "flyttad för att reglerna ska hålla efter de andra ändringarna"
+        day = carrier.start.date()
+        people = [scenario.person(p).name for p in attendees(scenario.group(carrier.group), day)]
+        entries.append(
+            Entry(
+                kind="punkt",
+                meeting=carrier.id,
+                group=carrier.group,
+                old_start=home.start,
+                new_start=carrier.start,
+                reason=reason,
+                groups=(carrier.group,),
+                people=tuple(people),
+                item=title,
+                from_meeting=home.id,
+            )
+        )
+    return sorted(entries, key=lambda e: (e.new_start or e.old_start, e.item))
 
 
 def _forced(scenario: Scenario, cal: WorkCalendar, previous: Record) -> str:

@@ -156,24 +156,34 @@ def load(folder: Path, scenario: Scenario, source: str) -> State | None:
                 "folder with --out."
             )
         return None
-    state = read(path)
-    if state.scenario != scenario.name or state.source != source:
+    state, problems = _parse(path)
+    if state is not None and (state.scenario != scenario.name or state.source != source):
         raise InputError(
             f"{path}: belongs to scenario '{state.scenario}' ({state.source}.yaml), not "
             f"'{scenario.name}' ({source}.yaml); use the scenario it was made from, or "
             "another --out folder"
         )
-    problems = list(_against_scenario(state, scenario))
-    if published and not state.records:
-        problems.append(f"meetings: empty, but {folder} holds published feeds")
-    problems += _feeds_known(folder, state)
+    if state is not None:
+        problems += _against_scenario(state, scenario)
+        if published and not state.records:
+            problems.append(f"meetings: empty, but {folder} holds published feeds")
+        problems += _feeds_known(folder, state)
     _raise(path, problems)
+    assert state is not None
     return state
 
 
 def read(path: Path) -> State:
     """A state file, whichever scenario it belongs to; InputError when unreadable or damaged
     (every problem named with its record), before anything trusts it."""
+    state, problems = _parse(path)
+    _raise(path, problems)
+    assert state is not None
+    return state
+
+
+def _parse(path: Path) -> tuple[State | None, list[str]]:
+    """The state and its problems (InputError when it cannot be read at all)."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
@@ -195,9 +205,7 @@ def read(path: Path) -> State:
     state = _document(document, problems)
     if state is not None:
         problems += _invariants(state)
-    _raise(path, problems)
-    assert state is not None
-    return state
+    return state, problems
 
 
 def _raise(path: Path, problems: list[str]) -> None:
@@ -377,7 +385,11 @@ def _invariants(state: State) -> list[str]:
     return problems
 
 
-def _against_scenario(state: State, scenario: Scenario) -> Iterator[str]:
+def _against_scenario(state: State, scenario: Scenario) -> list[str]:
+    return list(_scenario_problems(state, scenario))
+
+
+def _scenario_problems(state: State, scenario: Scenario) -> Iterator[str]:
     """The state's records against the scenario it is re-planned with."""
     groups = {g.id for g in scenario.groups}
     first, last = scenario.period.start, scenario.period.end
