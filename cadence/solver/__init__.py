@@ -168,14 +168,14 @@ def solve(
         status = STATUS[first.solve(model)]
         if status not in ("optimal", "feasible"):
             return _failed(instance, status, first.wall_time, model, settings)
-        moved = [(p, int(first.value(t))) for p, t in terms.moved]
+        moved = [(i, p, int(first.value(t))) for i, p, t in terms.moved]
         moves = Moves(
-            count=sum(m for _, m in moved),
+            count=sum(m for _, _, m in moved),
             proven=status == "optimal",
             seconds=first.wall_time,
             items=sum(int(first.value(t)) for _, t in terms.items_moved),
-            weighted=sum(p.weight * m for p, m in moved if not p.firm),
-            firm=tuple(i for i, (p, m) in enumerate(moved) if p.firm and m),
+            weighted=sum(p.weight * m for _, p, m in moved if not p.firm),
+            firm=tuple(sorted(i for i, p, m in moved if p.firm and m)),
         )
         model.add(first_stage <= int(first.objective_value))
         model.clear_hints()

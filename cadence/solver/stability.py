@@ -53,7 +53,8 @@ class HeldItems:
 class Stability:
     """The model's terms: one literal (or constant) per published meeting and per item."""
 
-    moved: list[tuple[Published, cp_model.IntVar | int]]
+    moved: list[tuple[int, Published, cp_model.IntVar | int]]
+    """(index in ``published``, the meeting, 1 when it moved)."""
     items_moved: list[tuple[str, cp_model.IntVar | int]]
     successor: dict[int, dict[int, cp_model.IntVar]]
     """Published index → meeting position in its group → the literal "is its successor"."""
@@ -63,9 +64,9 @@ class Stability:
         Also the two scales, to read the parts back from the objective's value."""
         items = sum((term for _, term in self.items_moved), 0)
         item_scale = len(self.items_moved) + 1
-        weighted = sum((p.weight * term for p, term in self.moved if not p.firm), 0)
-        firm_scale = item_scale * (sum(p.weight for p, _ in self.moved if not p.firm) + 1)
-        firm = sum((term for p, term in self.moved if p.firm), 0)
+        weighted = sum((p.weight * term for _, p, term in self.moved if not p.firm), 0)
+        firm_scale = item_scale * (sum(p.weight for _, p, _ in self.moved if not p.firm) + 1)
+        firm = sum((term for _, p, term in self.moved if p.firm), 0)
         return firm_scale * firm + item_scale * weighted + items, item_scale, firm_scale
 
 
@@ -112,11 +113,11 @@ def add(
             if not stays:
                 # Moved by the coordinator: a move until the state has its new day.
                 at_pin = old.to is not None and old.to == (old.day, old.minute)
-                stability.moved.append((old, 0 if at_pin else 1))
+                stability.moved.append((i, old, 0 if at_pin else 1))
                 continue
             moved = model.new_bool_var(f"moved[{old.group},{old.day}]")
             model.add(moved + sum(stays) == 1)
-            stability.moved.append((old, moved))
+            stability.moved.append((i, old, moved))
         for k in range(len(meetings)):
             model.add_at_most_one(same[(i, k)] for i, _ in mine if (i, k) in same)
         # Every published meeting that can have a successor gets one: a move, not a cancelled
