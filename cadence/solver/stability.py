@@ -1,9 +1,10 @@
 """Stability: how much of the published plan a re-plan changes.
 
-Each published meeting that has not taken place yet may pass its identity (id, UID) to at most
-one meeting of its group in the new plan, its *successor*. It stays put when its successor takes
-its day and start time, and has moved otherwise (no successor: it is cancelled, which counts as
-a move too). A published agenda item stays when its meeting's successor carries it. Items on
+Each published meeting that has not taken place yet stays put when a meeting of its group takes
+its day and start time in the new plan, and has moved otherwise. A meeting with agenda items (or
+one the coordinator moved) also passes its identity (id, UID) to at most one meeting of the new
+plan, its *successor* (the one that stays, when one does); its items stay when the successor
+carries them. Items on
 held meetings never change: each stays on its meeting, and no other item lands there.
 
 The re-plan minimises, in this order (weights make the one objective lexicographic): firm
@@ -76,38 +77,64 @@ def add(
     v: Variables,
     published: Sequence[Published],
     held_items: HeldItems | None,
+    hinted: dict[tuple[str, int], int] | None = None,
 ) -> Stability:
-    """Successors, moved meetings and moved items of ``published``; the held agendas fixed."""
+    """Successors, moved meetings and moved items of ``published``; the held agendas fixed.
+    ``hinted`` ((group, position) → day suggested) makes the old plan the first solution tried:
+    each meeting suggested on its old day stays there and keeps its items."""
+    hinted = hinted or {}
     stability = Stability([], [], {})
     item_home: dict[str, int] = {}
+    due_days = {due.key: set(due.days) for due in instance.dues}
     for group in instance.groups:
         mine = [(i, p) for i, p in enumerate(published) if p.group == group.id]
         meetings = v.meetings[group.id]
-        if not mine:
-            continue
-        same: dict[tuple[int, int], cp_model.IntVar] = {}
+        # Who may take each meeting: a successor link, or an item-less meeting staying there.
+        taken: dict[int, list[cp_model.IntVar]] = {k: [] for k in range(len(meetings))}
         for i, old in mine:
+            # Only a meeting with items, or one the coordinator moved, needs to know its
+            # successor; for the others staying put is all that counts (fewer variables, and
+            # the identities of moved ones follow date order afterwards).
+            reach = set().union(*(due_days.get(key, ()) for key in old.items))
+            links: dict[int, cp_model.IntVar] = {}
             stays = []
             for k, meeting in enumerate(meetings):
-                if old.to is not None and old.to[0] not in meeting.days:
-                    continue
-                link = model.new_bool_var(f"successor[{old.group},{old.day},{k}]")
-                for literal in meeting.when_present():
-                    model.add_implication(link, literal)
-                same[(i, k)] = link
                 if old.to is not None:
-                    model.add(meeting.day == old.to[0]).only_enforce_if(link)
-                    model.add(meeting.minute == old.to[1]).only_enforce_if(link)
+                    if old.to[0] not in meeting.days:
+                        continue
+                elif not reach.intersection(meeting.days):
+                    links_here = None
+                else:
+                    links_here = True
+                if old.to is not None or links_here:
+                    link = model.new_bool_var(f"successor[{old.group},{old.day},{k}]")
+                    for literal in meeting.when_present():
+                        model.add_implication(link, literal)
+                    links[k] = link
+                    taken[k].append(link)
+                if old.to is not None:
+                    model.add(meeting.day == old.to[0]).only_enforce_if(links[k])
+                    model.add(meeting.minute == old.to[1]).only_enforce_if(links[k])
                 elif old.day in meeting.days and _can_start(instance, old, meeting):
                     here = takes(model, meeting, old.day, old.minute, f"stays[{old.group},{k}]")
-                    model.add_implication(here, link)
+                    if hinted.get((group.id, k)) == old.day:
+                        model.add_hint(here, 1)
+                        if not isinstance(meeting.minute, int):
+                            model.add_hint(meeting.minute, old.minute)
+                        if k in links:
+                            model.add_hint(links[k], 1)
+                    if k in links:
+                        model.add_implication(here, links[k])
+                    else:
+                        taken[k].append(here)
                     stays.append(here)
-            links = [same[(i, k)] for k in range(len(meetings)) if (i, k) in same]
             if old.to is not None:
-                model.add_exactly_one(links)
-            else:
-                model.add_at_most_one(links)
-            stability.successor[i] = {k: s for (j, k), s in same.items() if j == i}
+                model.add_exactly_one(links.values())
+            elif links:
+                model.add_at_most_one(links.values())
+            if stays:
+                model.add_at_most_one(stays)
+            stability.successor[i] = links
             for key in old.items:
                 item_home[key] = i
             if not stays:
@@ -117,18 +144,22 @@ def add(
                 continue
             moved = model.new_bool_var(f"moved[{old.group},{old.day}]")
             model.add(moved + sum(stays) == 1)
+            if any(hinted.get((group.id, k)) == old.day for k in links or range(len(meetings))):
+                model.add_hint(moved, 0)
             stability.moved.append((i, old, moved))
-        for k in range(len(meetings)):
-            model.add_at_most_one(same[(i, k)] for i, _ in mine if (i, k) in same)
-        # Every published meeting that can have a successor gets one: a move, not a cancelled
-        # meeting and a new one in its place.
-        present = sum((1 if isinstance(m.present, int) else m.present for m in meetings), 0)
-        matched = model.new_int_var(0, len(mine), f"matched[{group.id}]")
-        model.add_min_equality(matched, [len(mine), present])
-        model.add(sum(same.values()) == matched)
+        for literals in taken.values():
+            if len(literals) > 1:
+                model.add_at_most_one(literals)
     for due in instance.dues:
         carriers = v.carrier.get(due.key, {})
         meetings = v.meetings[due.group]
+        home = item_home.get(due.key)
+        was_on = published[home].day if home is not None else None
+        if held_items is not None and due.key in held_items.on:
+            was_on = held_items.on[due.key]
+        for k, carrier in carriers.items():
+            if was_on is not None and hinted.get((due.group, k)) == was_on:
+                model.add_hint(carrier, 1)
         if held_items is not None:
             held_day = held_items.on.get(due.key)
             for k, carrier in carriers.items():
@@ -136,7 +167,6 @@ def add(
                     model.add(meetings[k].day == held_day).only_enforce_if(carrier)
                 else:
                     model.add(meetings[k].day >= held_items.before).only_enforce_if(carrier)
-        home = item_home.get(due.key)
         if home is None or published[home].group != due.group:
             continue
         kept = []
@@ -148,6 +178,8 @@ def add(
             model.add_implication(keep, carrier)
             model.add_implication(keep, link)
             kept.append(keep)
+            if hinted.get((due.group, k)) == was_on:
+                model.add_hint(keep, 1)
         if not kept:
             stability.items_moved.append((due.key, 1))
             continue
