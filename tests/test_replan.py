@@ -15,13 +15,14 @@ import pytest
 from click.testing import CliRunner
 
 from cadence import loader, solver
+from cadence import replan as replan_rules
 from cadence.cli import main
 from cadence.errors import InfeasibleError, InputError
 from cadence.plan import Meeting, Plan
 from cadence.replan import run
 from cadence.state import Change, read
 from cadence.verify import check
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 FAST = solver.Settings(time_limit=5)
 TZ = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -488,3 +489,70 @@ def test_moves_are_weighted_by_the_people_they_affect(items_scenario, items_firs
     moved = {e.meeting for e in done.entries if e.kind == "flyttat"}
     assert bg.id not in moved and ag[0].id in moved
     assert done.result.moves.weighted == len(moved)  # each AG move affects one person
+
+
+# -- Regressions on Sörmland 2026 (issue #12) ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sormland():
+    """Sörmland 2026 as published by ``cadence plan`` (budget 20; planning it takes minutes)."""
+    scenario = loader.load(ROOT / "scenarios/sormland-2026.yaml").scenario
+    return scenario, read(DATA / "sormland-2026.plan.json")
+
+
+def moved_items(before, after) -> dict[str, tuple[str, str]]:
+    """Due key → (old meeting, new meeting) of each item on another meeting than before."""
+    old, new = carriers(before), carriers(after)
+    return {k: (old[k], new[k]) for k in old.keys() & new.keys() if old[k] != new[k]}
+
+
+def test_sormland_bgb_move_leaves_agendas_put(sormland):
+    """Moving BGB-2026-05 a week as of 1 June moved the IVO item onto a held IFO meeting and
+    13 unmoved meetings' text: now every item of a held meeting stays, and an item moves only
+    with a meeting that moved, each listed in the change report."""
+    scenario, state = sormland
+    cutoff = date(2026, 6, 1)
+    bgb = state.record("BGB-2026-05")
+    change = replan_rules.move(scenario, state, bgb.id, bgb.start.date() + timedelta(days=7),
+                               None, cutoff)  # fmt: skip
+    done = run(scenario, "sormland-2026", state.with_change(change), FAST, cutoff)
+    assert done.violations == () and done.result.moves.proven
+    for record in done.state.records:
+        if record.start.date() < cutoff:
+            assert record.items == state.record(record.id).items, record.id
+    moved_meetings = {
+        r.id for r in done.state.records if (r.start, r.end) != (
+            state.record(r.id).start, state.record(r.id).end
+        )
+    }  # fmt: skip
+    moves = moved_items(state, done.state)
+    assert all(old in moved_meetings for old, _ in moves.values()), moves
+    reported = {(e.from_meeting, e.meeting) for e in done.entries if e.kind == "punkt"}
+    assert reported == set(moves.values())
+    assert done.result.moves.items == len(moves)
+    changed_text = [
+        r.id for r in done.state.records
+        if r.id not in moved_meetings and r.items != state.record(r.id).items
+    ]  # fmt: skip
+    assert changed_text == []
+
+
+def test_sormland_lsg_move_never_moves_firm_nsv(sormland):
+    """Moving LSG-2026-05 a week later moved NSV five weeks earlier; NSV is firm now: the move
+    is refused with the reason, or NSV stays where it was published."""
+    scenario, state = sormland
+    cutoff = date(2026, 6, 1)
+    lsg = state.record("LSG-2026-05")
+    nsv = {r.id: r.start for r in state.records if r.group == "NSV"}
+    for weeks in (1, -1):
+        change = replan_rules.move(
+            scenario, state, lsg.id, lsg.start.date() + timedelta(days=7 * weeks), None, cutoff
+        )
+        try:
+            done = run(scenario, "sormland-2026", state.with_change(change), FAST, cutoff)
+        except InfeasibleError as err:
+            assert "NSV are firm" in str(err)
+            continue
+        assert done.violations == ()
+        assert {r.id: r.start for r in done.state.records if r.group == "NSV"} == nsv

@@ -137,6 +137,8 @@ class Moves:
     """The moved meetings' weight: the people the moves affect."""
     firm: tuple[int, ...] = ()
     """Indexes of published firm meetings that moved (a plan the re-planner refuses)."""
+    deterministic: float = 0.0
+    """CP-SAT's deterministic time of the stage: the same on a busy machine as on an idle one."""
 
 
 def solve(
@@ -184,6 +186,7 @@ def solve(
             items=sum(int(first.value(t)) for _, t in first_terms.items_moved),
             weighted=sum(p.weight * m for _, p, m in moved if not p.firm),
             firm=tuple(sorted(i for i, p, m in moved if p.firm and m)),
+            deterministic=first.deterministic_time,
         )
         model, v = _rules(instance)
         terms = stability.add(model, instance, v, published, held_items)
