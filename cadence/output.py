@@ -36,7 +36,9 @@ def lock(folder: Path, command: str, wait: float = 60.0) -> Iterator[None]:
     """Hold the folder's writer lock for the block: one writer at a time, so a second command
     re-plans from what the first wrote and no change is lost. Waits up to ``wait`` seconds for
     another writer, then raises :class:`Busy` naming it (pid, command, since). Staging folders a
-    killed run left behind are removed once the lock is held (no writer can be using them)."""
+    killed run left behind are removed once the lock is held (no writer can be using them). A
+    folder the lock had to create is removed again if the block wrote nothing into it."""
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -62,6 +64,9 @@ def lock(folder: Path, command: str, wait: float = 60.0) -> Iterator[None]:
             yield
         finally:
             os.ftruncate(fd, 0)  # empty when free: the folder's bytes do not change with runs
+            if created and [p.name for p in folder.iterdir()] == [LOCK]:
+                (folder / LOCK).unlink()
+                folder.rmdir()
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
