@@ -27,7 +27,7 @@ from cadence.plan import Meeting, Plan
 from cadence.planning import raise_unsolved
 from cadence.scenario import Scenario
 from cadence.solver.stability import HeldItems, Published
-from cadence.state import Change, Record, State, dumps, extra
+from cadence.state import Change, Record, State, Status, dumps, extra
 from cadence.verify import Violation, check
 
 
@@ -165,7 +165,7 @@ def _published(
         (c for c in changes if c.action == "move" and c.meeting == record.id and c.day), None
     )
     to = None
-    if moved_to is not None and moved_to.start is not None:
+    if moved_to is not None and moved_to.day is not None and moved_to.start is not None:
         to = (inst.index(moved_to.day), moved_to.start.hour * 60 + moved_to.start.minute)
     day = record.start.date()
     people = attendees(scenario.group(record.group), day)
@@ -306,7 +306,7 @@ def _records(
     old = {r.id: r for r in state.records}
     records = []
     for meeting in plan.meetings:
-        status = "held" if cutoff is not None and meeting.start.date() < cutoff else "planned"
+        status: Status = "held" if cutoff is not None and meeting.start.date() < cutoff else "planned"
         before = old.get(meeting.id)
         digest = digests[meeting.uid]
         items = tuple(sorted(carried.get((meeting.group, meeting.start.date()), ())))

@@ -375,12 +375,12 @@ def _invariants(state: State) -> list[str]:
             )
     by_id = {r.id: r for r in state.records}
     for i, change in enumerate(state.changes):
-        record = by_id.get(change.meeting)
-        if record is None:
+        named = by_id.get(change.meeting)
+        if named is None:
             problems.append(f"changes[{i}]: names meeting {change.meeting}, which has no record")
-        elif record.group != change.group:
+        elif named.group != change.group:
             problems.append(
-                f"changes[{i}]: names {change.meeting} of group {record.group} as {change.group}"
+                f"changes[{i}]: names {change.meeting} of group {named.group} as {change.group}"
             )
     return problems
 

@@ -171,12 +171,12 @@ def add(
             continue
         kept = []
         for k, carrier in carriers.items():
-            link = stability.successor[home].get(k)
-            if link is None:
+            successor = stability.successor[home].get(k)
+            if successor is None:
                 continue
             keep = model.new_bool_var(f"keeps[{due.key},{k}]")
             model.add_implication(keep, carrier)
-            model.add_implication(keep, link)
+            model.add_implication(keep, successor)
             kept.append(keep)
             if hinted.get((due.group, k)) == was_on:
                 model.add_hint(keep, 1)
