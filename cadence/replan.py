@@ -306,7 +306,8 @@ def _records(
     old = {r.id: r for r in state.records}
     records = []
     for meeting in plan.meetings:
-        status: Status = "held" if cutoff is not None and meeting.start.date() < cutoff else "planned"
+        past = cutoff is not None and meeting.start.date() < cutoff
+        status: Status = "held" if past else "planned"
         before = old.get(meeting.id)
         digest = digests[meeting.uid]
         items = tuple(sorted(carried.get((meeting.group, meeting.start.date()), ())))
