@@ -556,3 +556,26 @@ def test_sormland_lsg_move_never_moves_firm_nsv(sormland):
             continue
         assert done.violations == ()
         assert {r.id: r.start for r in done.state.records if r.group == "NSV"} == nsv
+
+
+def test_cli_refuses_a_move_that_would_shift_a_firm_meeting(tmp_path):
+    """cadence move that only holds by moving firm BG: exit 1, the reason, nothing written;
+    --dry-run says the same."""
+    scenario = str(DATA / "micro-items.yaml")
+    out = tmp_path / "out"
+    assert cli("plan", scenario, "--out", str(out), "--time-limit", "5").exit_code == 0
+    args = [scenario, "--out", str(out), "--as-of", "2026-01-01", "--time-limit", "5"]
+    ag = sorted((r for r in read(out / "plan.json").records if r.group == "AG"),
+                key=lambda r: r.start)  # fmt: skip
+    last = ag[-1].start.date()
+    for record, day in zip(ag[:2], (last - timedelta(days=14), last - timedelta(days=7)),
+                           strict=True):  # fmt: skip
+        result = cli("move", record.id, day.isoformat(), *args)
+        assert result.exit_code == 0, result.output
+    before = snapshot(out)
+    for extra in ([], ["--dry-run"]):
+        result = cli("move", ag[2].id, (last + timedelta(days=7)).isoformat(), *args, *extra)
+        assert result.exit_code == 1, result.output
+        assert "refused, nothing changed: it would move BG-2026-01" in result.output
+        assert "BG are firm" in result.output
+        assert snapshot(out) == before
