@@ -99,14 +99,9 @@ def add(
             links: dict[int, cp_model.IntVar] = {}
             stays = []
             for k, meeting in enumerate(meetings):
-                if old.to is not None:
-                    if old.to[0] not in meeting.days:
-                        continue
-                elif not reach.intersection(meeting.days):
-                    links_here = None
-                else:
-                    links_here = True
-                if old.to is not None or links_here:
+                if old.to is not None and old.to[0] not in meeting.days:
+                    continue
+                if old.to is not None or reach.intersection(meeting.days):
                     link = model.new_bool_var(f"successor[{old.group},{old.day},{k}]")
                     for literal in meeting.when_present():
                         model.add_implication(link, literal)
@@ -144,7 +139,7 @@ def add(
                 continue
             moved = model.new_bool_var(f"moved[{old.group},{old.day}]")
             model.add(moved + sum(stays) == 1)
-            if any(hinted.get((group.id, k)) == old.day for k in links or range(len(meetings))):
+            if any(hinted.get((group.id, k)) == old.day for k in range(len(meetings))):
                 model.add_hint(moved, 0)
             stability.moved.append((i, old, moved))
         for literals in taken.values():
