@@ -88,6 +88,7 @@ def text(entries: tuple[Entry, ...]) -> str:
     for e in entries:
         if e.kind == "punkt":
             lines.append(f"  punkt    {e.item_move}  ({e.reason})")
+            lines.append(f"           berörda: {', '.join(e.groups)}; {', '.join(e.people)}")
             continue
         span = {
             "flyttat": f"{when(e.old_start)} → {when(e.new_start)}",
