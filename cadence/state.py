@@ -414,6 +414,7 @@ def _feeds_known(folder: Path, state: State) -> list[str]:
         return []
     known = {r.uid for r in state.records}
     text = feed.read_text(encoding="utf-8", errors="replace")
+    text = re.sub(r"\r?\n[ \t]", "", text)  # unfold long lines (RFC 5545 3.1)
     published = re.findall(r"^UID:(.*?)\r?$", text, flags=re.MULTILINE)
     return [
         f"UID {uid}: in {feed.name} but without a record (a deleted record would come back "

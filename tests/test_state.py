@@ -185,3 +185,16 @@ def test_format_1_is_still_read(published):
                  "--time-limit", "5")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert read(published / "plan.json").tracks_items
+
+
+def test_a_folded_uid_in_the_feed_is_read_whole(published):
+    """A long UID folded over two lines in alla.ics is still the record's UID."""
+    feed = published / "alla.ics"
+    text = feed.read_bytes().decode("utf-8")
+    uid = read(published / "plan.json").records[0].uid
+    folded = text.replace(f"UID:{uid}\r\n", f"UID:{uid[:5]}\r\n {uid[5:]}\r\n", 1)
+    assert folded != text
+    feed.write_bytes(folded.encode("utf-8"))
+    result = cli("plan", SCENARIO, "--out", str(published), "--as-of", "2026-01-01",
+                 "--time-limit", "5", "--dry-run")  # fmt: skip
+    assert result.exit_code == 0, result.output
