@@ -78,8 +78,8 @@ def validate(scenario: Path) -> None:
     """Check a scenario file and report every problem with its line."""
     loaded = _load(scenario)
     s = loaded.scenario
-    low = sum(g.meetings.min for g in s.groups)
-    high = sum(g.meetings.max for g in s.groups)
+    low = sum(g.meetings.low for g in s.groups)
+    high = sum(g.meetings.high for g in s.groups)
     asked = str(low) if low == high else f"{low}–{high}"
     click.echo(
         f"{scenario}: valid. {len(s.groups)} groups, {len(s.people)} people, "

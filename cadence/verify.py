@@ -17,7 +17,7 @@ from cadence import sv
 from cadence.calendar import WorkCalendar
 from cadence.instance import Due, dues_for
 from cadence.plan import Meeting, Plan
-from cadence.scenario import WEEKDAYS, Scenario, year_slices
+from cadence.scenario import WEEKDAYS, Group, Scenario, year_slices
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,14 @@ class Checker:
             self.groups_known,
             self.working_days,
             self.counts_and_spacing,
+            self.notices,
             self.chain,
             self.fixed,
             self.items,
+            self.chairs,
             self.availability,
             self.conflicts,
+            self.one_a_day,
         )
         return [violation for check in checks for violation in check()]
 
@@ -140,6 +143,31 @@ class Checker:
                         f"{group.id} meets {n} time{'' if n == 1 else 's'} in {piece.year}, "
                         f"not {wanted}",
                     )
+                count = group.meetings
+                if count.per_month is None or more or count.for_year(piece.year):
+                    continue
+                for first, last in piece.months(count):
+                    n = sum(first <= m.start.date() <= last for m in meetings)
+                    if n != count.per_month:
+                        yield Violation(
+                            "counts",
+                            f"{group.id} meets {n} time{'' if n == 1 else 's'} in "
+                            f"{sv.month_year(first)}, not {count.per_month}",
+                        )
+            if group.preceding and meetings and not self._held(meetings[0]):
+                last, first = max(group.preceding), meetings[0].start.date()
+                gap = (first - last).days
+                if gap < group.min_days_between or gap > (group.max_days_between or gap):
+                    yield Violation(
+                        "spacing",
+                        f"{group.id} met {last} before the period and then {first}, {gap} days "
+                        f"later (at least {group.min_days_between}"
+                        + (
+                            f", at most {group.max_days_between})"
+                            if group.max_days_between
+                            else ")"
+                        ),
+                    )
             for a, b in itertools.pairwise(meetings):
                 if self._held(b):
                     continue
@@ -157,20 +185,65 @@ class Checker:
                         f"{gap} days later (at most {group.max_days_between})",
                     )
 
+    def notices(self) -> Iterator[Violation]:
+        """A notice (kallelse) goes out on a working day, at least notice_days before, and as
+        late as that allows."""
+        for meeting in self._meetings():
+            if meeting.notice is None:
+                continue
+            group = self.groups[meeting.group]
+            day = meeting.start.date()
+            expected = self.calendar.notice_day(day, group.notice_days)
+            label = _label(meeting)
+            if not self.calendar.is_working_day(meeting.notice):
+                reason = self.calendar.blocked_reason(meeting.notice)
+                yield Violation(
+                    "notice",
+                    f"the notice of {label} goes out {meeting.notice}, not a working day "
+                    f"({reason}); it should go out {expected}",
+                )
+            elif meeting.notice != expected:
+                yield Violation(
+                    "notice",
+                    f"the notice of {label} goes out {meeting.notice}; {group.notice_days} days "
+                    f"before, on the last working day, is {expected}",
+                )
+
     def chain(self) -> Iterator[Violation]:
+        """Each meeting of a prepared group has a preparing meeting inside the lead window and
+        early enough that the write-up days lie between it and the prepared meeting's notice."""
+        default = self.scenario.writeup_days
         for group in self.scenario.groups:
             for feed in group.feeds:
                 window = feed.lead_days
-                sources = [m.start.date() for m in self.by_group.get(group.id, [])]
+                writeup = default if feed.writeup_days is None else feed.writeup_days
+                prepared = self.groups.get(feed.to)
+                if prepared is None:
+                    continue
+                sources = [
+                    *group.preceding,
+                    *(m.start.date() for m in self.by_group.get(group.id, [])),
+                ]
                 for target in self.by_group.get(feed.to, []):
                     if self._held(target):
                         continue
                     day = target.start.date()
-                    if not any(window.min <= (day - s).days <= window.max for s in sources):
+                    in_window = [s for s in sources if window.min <= (day - s).days <= window.max]
+                    if not in_window:
                         yield Violation(
                             "chain",
                             f"{feed.to} {day} has no {group.id} meeting "
                             f"{window.min}–{window.max} days before it",
+                        )
+                        continue
+                    notice = self.calendar.notice_day(day, prepared.notice_days)
+                    latest = self.calendar.working_days_before(notice, writeup)
+                    if not any(s < latest for s in in_window):
+                        yield Violation(
+                            "chain",
+                            f"{group.id} {max(in_window)} prepares {feed.to} {day}, but the notice "
+                            f"goes out {notice}: {writeup} working days to write up must lie "
+                            f"between (the {group.id} meeting by {latest - timedelta(days=1)})",
                         )
 
     def fixed(self) -> Iterator[Violation]:
@@ -218,12 +291,44 @@ class Checker:
             where = _window_words(due, item.first_meeting, start)
             yield Violation("items", f"“{item.title}” is not on a {due.group} meeting {where}")
 
+    def _expected_chair(self, group: Group, meeting: Meeting) -> str | None:
+        """The term's chair, or its deputy when the chair cannot come and the deputy can."""
+        day = meeting.start.date()
+        term = next((t for t in group.chairs if t.start <= day <= t.end), None)
+        if term is None:
+            return None
+        if term.deputy is None:
+            return term.person
+        start, end = meeting.start.time(), meeting.end.time()
+        away = self.calendar.unavailable_reason(self.people[term.person], day, start, end)
+        deputy_away = self.calendar.unavailable_reason(self.people[term.deputy], day, start, end)
+        return term.deputy if away and not deputy_away else term.person
+
+    def _attending(self, meeting: Meeting) -> list[str]:
+        group = self.groups[meeting.group]
+        chair = meeting.chair if meeting.chair in self.people else None
+        chair = chair or self._expected_chair(group, meeting)
+        return list(dict.fromkeys([*([chair] if chair else []), *group.members]))
+
+    def chairs(self) -> Iterator[Violation]:
+        """The chair of each meeting is the term's chair, or the deputy when the chair is away."""
+        for meeting in self._meetings():
+            if meeting.chair is None:
+                continue
+            expected = self._expected_chair(self.groups[meeting.group], meeting)
+            if meeting.chair != expected:
+                who = self.people[expected].name if expected in self.people else "nobody"
+                named = self.people.get(meeting.chair)
+                yield Violation(
+                    "chair",
+                    f"{_label(meeting)} is chaired by "
+                    f"{named.name if named else meeting.chair}, but {who} chairs it",
+                )
+
     def availability(self) -> Iterator[Violation]:
         for meeting in self._meetings():
-            group = self.groups[meeting.group]
             day = meeting.start.date()
-            chair = group.chair_on(day)
-            for person_id in dict.fromkeys([*([chair] if chair else []), *group.members]):
+            for person_id in self._attending(meeting):
                 person = self.people[person_id]
                 reason = self.calendar.unavailable_reason(
                     person, day, meeting.start.time(), meeting.end.time()
@@ -233,21 +338,37 @@ class Checker:
                         "availability", f"{person.name} cannot attend {_label(meeting)} ({reason})"
                     )
 
-    def conflicts(self) -> Iterator[Violation]:
+    def _by_person(self) -> dict[str, list[Meeting]]:
         by_person: dict[str, list[Meeting]] = defaultdict(list)
         for meeting in self._meetings():
-            group = self.groups[meeting.group]
-            chair = group.chair_on(meeting.start.date())
-            for person_id in dict.fromkeys([*([chair] if chair else []), *group.members]):
+            for person_id in self._attending(meeting):
                 by_person[person_id].append(meeting)
-        for person_id, meetings in by_person.items():
+        for meetings in by_person.values():
             meetings.sort(key=lambda m: m.start)
+        return by_person
+
+    def conflicts(self) -> Iterator[Violation]:
+        for person_id, meetings in self._by_person().items():
             for a, b in itertools.combinations(meetings, 2):
                 if a.start < b.end and b.start < a.end:
                     yield Violation(
                         "conflicts",
                         f"{self.people[person_id].name} is at {a.group} and {b.group} at the "
                         f"same time on {a.start.date()}",
+                    )
+
+    def one_a_day(self) -> Iterator[Violation]:
+        """With ``person_day_hard``: nobody at two meetings on one day."""
+        if not self.scenario.person_day_hard:
+            return
+        for person_id, meetings in self._by_person().items():
+            for a, b in itertools.pairwise(meetings):
+                overlap = a.start < b.end and b.start < a.end  # reported as a conflict
+                if a.start.date() == b.start.date() and not overlap:
+                    yield Violation(
+                        "one_a_day",
+                        f"{self.people[person_id].name} has two meetings on {a.start.date()} "
+                        f"({a.group} and {b.group})",
                     )
 
 

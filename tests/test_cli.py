@@ -79,7 +79,7 @@ def test_plan_then_check(tmp_path: Path):
     out = tmp_path / "out"
     result = run("plan", str(DATA / "tiny.yaml"), "--out", str(out), "--time-limit", "5")
     assert result.exit_code == 0, result.output + result.stderr
-    assert result.output.startswith("optimal: objective ")
+    assert result.stdout.startswith("optimal: objective ")
     assert (out / "plan.csv").read_text(encoding="utf-8").startswith("id,uid,group,start,end,")
     checked = run("check", str(DATA / "tiny.yaml"), "--plan", str(out / "plan.csv"))
     assert checked.exit_code == 0
@@ -151,7 +151,7 @@ def test_plan_infeasible_exits_1_and_writes_nothing(tmp_path: Path):
     out = tmp_path / "out"
     result = run("plan", str(scenario), "--out", str(out), "--time-limit", "5")
     assert result.exit_code == 1
-    assert "AGA needs 2 meetings in 2026" in result.stderr
+    assert "AGA needs 3 meetings in 2026" in result.stderr
     assert not out.exists()
 
 

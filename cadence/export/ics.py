@@ -89,7 +89,7 @@ def feeds_of(scenario: Scenario, plan: Plan) -> list[Feed]:
     by_person: dict[str, list[Meeting]] = defaultdict(list)
     for meeting in ordered:
         group = scenario.group(meeting.group)
-        for person in attendees(group, meeting.start.date()):
+        for person in attendees(group, meeting.start.date(), meeting.chair):
             by_person[person].append(meeting)
     for person in scenario.people:
         if person.id not in by_person:
@@ -147,7 +147,14 @@ def description(scenario: Scenario, plan: Plan, meeting: Meeting) -> str:
         sources = ", ".join(_when(by_id[i], year) for i in meeting.prepared_by if i in by_id)
         parts.append(f"Bereds av {sources}.")
     if meeting.chair:
-        parts.append(f"Ordförande: {scenario.person(meeting.chair).name}.")
+        chair = scenario.person(meeting.chair).name
+        term = scenario.group(meeting.group).term_on(meeting.start.date())
+        if term is not None and term.deputy == meeting.chair:
+            regular = scenario.person(term.person).name
+            chair = f"{chair} (vice ordförande, i stället för {regular})"
+        parts.append(f"Ordförande: {chair}.")
+    if meeting.note:
+        parts.append(meeting.note)
     notice = f"Kallelse senast {sv.day_month(meeting.notice)}. " if meeting.notice else ""
     parts.append(f"{notice}Mötes-id {meeting.id}.")
     return "\n\n".join(parts)
@@ -185,7 +192,7 @@ def event(
     ev.add("status", "CONFIRMED" if number is not None else "CANCELLED")
     ev.add("transp", "OPAQUE")
     ev.add("class", "PUBLIC")
-    people = attendees(group, meeting.start.date())
+    people = attendees(group, meeting.start.date(), meeting.chair)
     chair = scenario.person(meeting.chair) if meeting.chair else None
     if chair is not None and chair.email:
         ev.add("organizer", f"mailto:{chair.email}", parameters={"CN": chair.name})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +15,7 @@ from cadence.plan import Meeting, Plan
 from cadence.scenario import Scenario
 
 COLUMNS = ("id", "uid", "group", "start", "end", "location", "chair", "agenda", "items",
-           "prepares", "prepared_by")  # fmt: skip
+           "prepares", "prepared_by", "notice", "note")  # fmt: skip
 _SEPARATOR = "; "
 
 
@@ -33,6 +33,8 @@ def plan_frame(plan: Plan) -> pd.DataFrame:
             "items": _SEPARATOR.join(m.items),
             "prepares": _SEPARATOR.join(m.prepares),
             "prepared_by": _SEPARATOR.join(m.prepared_by),
+            "notice": m.notice.isoformat() if m.notice else "",
+            "note": m.note or "",
         }
         for m in sorted(plan.meetings, key=lambda m: (m.start, m.group))
     ]
@@ -80,6 +82,15 @@ def read_plan(path: Path, scenario: Scenario | None = None) -> Plan:
         if start.tzinfo is None or end.tzinfo is None:
             raise InputError(f"{path}:{number} start/end: times need their UTC offset (+01:00)")
 
+        notice = None
+        if str(row.get("notice", "") or "").strip():
+            try:
+                notice = date.fromisoformat(str(row["notice"]).strip())
+            except ValueError:
+                raise InputError(
+                    f"{path}:{number} notice: '{row['notice']}' is not a date like 2026-03-05"
+                ) from None
+
         def split(key: str, row: dict = row) -> tuple[str, ...]:
             value = str(row.get(key, "") or "")
             return tuple(part.strip() for part in value.split(";") if part.strip())
@@ -97,6 +108,8 @@ def read_plan(path: Path, scenario: Scenario | None = None) -> Plan:
                 agenda=split("agenda"),
                 prepares=split("prepares"),
                 prepared_by=split("prepared_by"),
+                notice=notice,
+                note=str(row.get("note", "") or "") or None,
             )
         )
     return Plan(name, tuple(meetings), status="edited")
