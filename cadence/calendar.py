@@ -29,6 +29,9 @@ from cadence.scenario import (
 LOOKBACK_DAYS = 62
 """Days before the period whose holidays and breaks are known: notices of its first meetings."""
 
+RESULT_DUE_WORKING_DAYS = 1
+"""Working days before a notice (kallelse) that the preparing groups' results are due."""
+
 _HALF_DAY = re.compile(r"från kl\.? ?(\d{1,2})[.:](\d{2})")
 
 
@@ -171,6 +174,12 @@ class WorkCalendar:
         while not self.is_working_day(notice) and notice > floor:
             notice -= timedelta(days=1)
         return notice
+
+    def result_due_day(self, notice: date, prepared_on: date) -> date:
+        """The day a preparing group's written result is due for a meeting whose notice goes out
+        on ``notice``: the working day before the notice, so that the papers are in when it is
+        sent, but never before the preparing meeting on ``prepared_on``."""
+        return max(self.working_days_before(notice, RESULT_DUE_WORKING_DAYS), prepared_on)
 
     def working_days_before(self, day: date, count: int) -> date:
         """The ``count``-th working day before ``day`` (``day`` itself not counted)."""

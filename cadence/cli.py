@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
@@ -18,7 +19,8 @@ import click
 from cadence import loader, sv
 from cadence.calendar import WorkCalendar
 from cadence.errors import CadenceError, InfeasibleError, InputError
-from cadence.scenario import Scenario
+from cadence.progress import Progress
+from cadence.scenario import Publish, Scenario
 from cadence.state import FILE as STATE_FILE
 from cadence.state import Change, State
 from cadence.state import extra as state_extra
@@ -118,9 +120,13 @@ def calendar(scenario: Path, year: int | None, as_csv: bool) -> None:
         click.echo(f"{len(working)} working days.")
 
 
-def _progress(elapsed: float, objective: float, bound: float) -> None:
-    if elapsed >= 1.0:
-        click.echo(f"  {elapsed:6.1f} s  best {objective:.0f}  bound {bound:.0f}", err=True)
+def with_base_url(scenario: Scenario, base_url: str, where: str = "--base-url") -> Scenario:
+    """The scenario published at ``base_url`` (checked like the scenario key)."""
+    publish = Publish(base_url=base_url)
+    problems = [message for _, message in publish.problems()]
+    if problems:
+        raise InputError(f"{where}: {'; '.join(problems)}")
+    return replace(scenario, publish=publish)
 
 
 def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -147,9 +153,17 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--as-of",
             type=click.DateTime(formats=["%Y-%m-%d"]),
+            metavar="DATE",
             default=None,
             help="Meetings before this day are held and never move (default when a plan is "
             "published in --out: today; else the scenario's period.as_of).",
+        ),
+        click.option(
+            "--base-url",
+            metavar="URL",
+            help="Web address the output folder is published at, e.g. "
+            "https://example.org/kalender: index.html, the feeds and the change report then "
+            "give full https:// and webcal:// addresses (overrides publish.base_url).",
         ),
         click.option(
             "--keep-cancelled",
@@ -185,6 +199,7 @@ def _replan(
     keep_cancelled: int,
     dry_run: bool,
     wait: float,
+    base_url: str | None = None,
     change: Callable[[Scenario, State, date], Change] | None = None,
 ) -> None:
     """Load, (re-)plan with the published state and an optional new change, write, report.
@@ -199,7 +214,7 @@ def _replan(
     command = " ".join(["cadence", *(a for a in sys.argv[1:3])])
     with nullcontext() if dry_run else lock(folder, command, wait):
         _replan_locked(
-            scenario, folder, time_limit, workers, as_of, keep_cancelled, dry_run, change
+            scenario, folder, time_limit, workers, as_of, keep_cancelled, dry_run, base_url, change
         )
 
 
@@ -211,14 +226,22 @@ def _replan_locked(
     as_of: datetime | None,
     keep_cancelled: int,
     dry_run: bool,
+    base_url: str | None,
     change: Callable[[Scenario, State, date], Change] | None,
 ) -> None:
     from cadence import solver
+    from cadence.export.report import MARKDOWN as REPORT
     from cadence.export.report import text
-    from cadence.output import write_folder
+    from cadence.output import PUBLISHED_AT, published_at, write_folder
     from cadence.replan import run
 
     loaded = _load(scenario)
+    if base_url is not None:
+        loaded = replace(loaded, scenario=with_base_url(loaded.scenario, base_url))
+    elif loaded.scenario.publish.base is None and (known := published_at(folder)):
+        # Where an earlier run was told the folder is published: a move keeps the addresses.
+        where = str(folder / PUBLISHED_AT)
+        loaded = replace(loaded, scenario=with_base_url(loaded.scenario, known, where))
     state = load_state(folder, loaded.scenario, scenario.stem)
     cutoff = as_of.date() if as_of else loaded.scenario.period.as_of
     if state is not None and cutoff is None:
@@ -231,22 +254,32 @@ def _replan_locked(
         assert cutoff is not None
         state = state.with_change(change(loaded.scenario, state, cutoff))
     settings = solver.Settings(time_limit=time_limit, workers=workers)
-    try:
-        done = run(
-            loaded.scenario, scenario.stem, state, settings, cutoff, _progress, keep_cancelled
-        )
-    except InfeasibleError as err:
-        if change is None:
-            raise
-        raise InfeasibleError(f"refused, nothing changed: {err}") from None
+    stream = sys.stderr
+    with Progress(stream, live=stream.isatty()) as progress:
+        progress.phase("solving", "building the model, looking for a first plan")
+        try:
+            done = run(
+                loaded.scenario, scenario.stem, state, settings, cutoff, progress, keep_cancelled
+            )
+        except InfeasibleError as err:
+            if change is None:
+                raise
+            raise InfeasibleError(f"refused, nothing changed: {err}") from None
+        if not done.violations and not dry_run:
+            progress.phase("writing", str(folder))
+            write_folder(folder, done.files)
     result = done.result
     if done.violations:  # the solver and the verifier disagree: never publish such a plan
         for violation in done.violations:
             click.echo(f"violation: {violation}", err=True)
         raise CadenceError("the plan breaks the rules above; nothing was written")
-    if not dry_run:
-        write_folder(folder, done.files)
-    gap = "" if result.status == "optimal" else f", bound {result.bound:.0f}"
+    if result.status == "optimal":
+        gap = " (proven best)"
+    elif result.bound is None:
+        gap = " (the first plan that keeps every rule: the search found none better in time)"
+    else:
+        share = max(0.0, done.objective - result.bound) / max(1.0, abs(done.objective))
+        gap = f", bound {result.bound:.0f}, gap {share:.1%}"
     click.echo(
         f"{result.status}: objective {done.objective}{gap}, solved in "
         f"{result.solve_seconds:.2f} s ({result.variables} variables, "
@@ -263,6 +296,7 @@ def _replan_locked(
     counts = ", ".join(f"{g} {len(ms)}" for g, ms in result.meetings.items())
     click.echo(f"meetings: {counts}")
     if done.entries is not None:
+        click.echo(f"changes since the last publication (in Swedish, as in {REPORT}):")
         click.echo(text(done.entries), nl=False)
     if dry_run:
         click.echo(f"dry run: nothing written to {folder}")
@@ -289,9 +323,11 @@ def plan(
 
 @main.command()
 @click.argument("meeting")
-@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("day", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]))
 @scenario_argument
-@click.option("--time", "at", type=click.DateTime(formats=["%H:%M"]), help="New start time.")
+@click.option(
+    "--time", "at", metavar="HH:MM", type=click.DateTime(formats=["%H:%M"]), help="New start time."
+)
 @_solve_options
 @_domain_errors
 def move(
@@ -301,7 +337,12 @@ def move(
     at: datetime | None,
     **solve: Any,
 ) -> None:
-    """Move MEETING (its id in plan.csv) to DAY and re-plan; the move is kept by later runs."""
+    """Move MEETING (its id in plan.csv) to DATE (YYYY-MM-DD) and re-plan; the move is kept
+    by later runs.
+
+    \b
+    Example: cadence move NSV-2026-04 2026-10-22 --out exports/sormland-2026
+    """
     from cadence import replan
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:
@@ -320,7 +361,11 @@ def cancel(
     scenario: Path,
     **solve: Any,
 ) -> None:
-    """Cancel MEETING and re-plan: its group meets once less that year."""
+    """Cancel MEETING (its id in plan.csv) and re-plan: its group meets once less that year.
+
+    \b
+    Example: cadence cancel AVÄ-2026-05
+    """
     from cadence import replan
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:
@@ -331,9 +376,11 @@ def cancel(
 
 @main.command()
 @click.argument("group")
-@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("day", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]))
 @scenario_argument
-@click.option("--time", "at", type=click.DateTime(formats=["%H:%M"]), help="Start time.")
+@click.option(
+    "--time", "at", metavar="HH:MM", type=click.DateTime(formats=["%H:%M"]), help="Start time."
+)
 @_solve_options
 @_domain_errors
 def add(
@@ -343,7 +390,12 @@ def add(
     at: datetime | None,
     **solve: Any,
 ) -> None:
-    """Add an extra meeting of GROUP on DAY and re-plan: the group meets once more that year."""
+    """Add an extra meeting of GROUP on DATE (YYYY-MM-DD) and re-plan: the group meets once
+    more that year.
+
+    \b
+    Example: cadence add BGÄ 2026-11-26 --time 13:00
+    """
     from cadence import replan
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:

@@ -60,6 +60,9 @@ class Meeting:
     """The day its notice (kallelse) goes out: a working day (:meth:`WorkCalendar.notice_day`)."""
     note: str | None = None
     """Why the meeting is not on its group's usual weekday, in Swedish, when it is not."""
+    results_due: tuple[tuple[str, date], ...] = ()
+    """(Preparing group, the day its result is due) for each meeting in ``prepared_by``
+    (:meth:`WorkCalendar.result_due_day`)."""
 
 
 @dataclass(frozen=True)
@@ -159,11 +162,25 @@ def build(
                 }
             )
     links = chain_links(instance, drafts)
+    by_id = {str(draft["id"]): draft for draft in drafts}
+
+    def results_due(meeting_id: str, notice: date) -> tuple[tuple[str, date], ...]:
+        result = []
+        for source_id in links.prepared_by.get(meeting_id, ()):
+            source = by_id[source_id]
+            start = source["start"]
+            assert isinstance(start, datetime)
+            result.append(
+                (str(source["group"]), instance.calendar.result_due_day(notice, start.date()))
+            )
+        return tuple(result)
+
     meetings = tuple(
         Meeting(
             **draft,  # type: ignore[arg-type]
             prepares=tuple(links.prepares.get(str(draft["id"]), ())),
             prepared_by=tuple(links.prepared_by.get(str(draft["id"]), ())),
+            results_due=results_due(str(draft["id"]), draft["notice"]),  # type: ignore[arg-type]
         )
         for draft in drafts
     )

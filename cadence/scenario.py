@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Annotated, Any, Literal, TypeVar, dataclass_transform
+from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, ConfigDict, with_config
 
@@ -716,6 +717,32 @@ class ChairRules:
 
 
 @frozen
+class Publish:
+    """Where the output folder is published, so that pages and feeds can give full addresses."""
+
+    base_url: str | None = None
+    """The web address the output folder is copied to, e.g. https://example.org/kalender:
+    index.html and the feeds then link https:// and webcal:// addresses that subscribe."""
+
+    def problems(self) -> Iterator[Finding]:
+        if self.base_url is None:
+            return
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            yield (
+                ("base_url",),
+                f"'{self.base_url}' is not a web address (https://server/folder)",
+            )
+        elif parts.query or parts.fragment:
+            yield ("base_url",), f"'{self.base_url}': a folder address has no ?query or #part"
+
+    @property
+    def base(self) -> str | None:
+        """The address without a trailing slash, or None when nothing is published."""
+        return self.base_url.rstrip("/") if self.base_url else None
+
+
+@frozen
 class Scenario:
     """One collaboration structure over one planning period."""
 
@@ -748,6 +775,8 @@ class Scenario:
     """Term length and alternation of chairs, checked as warnings."""
     firm_kinds: tuple[str, ...] = ()
     """Kinds of group whose dates are firm, as if each such group said ``firm: true``."""
+    publish: Publish = field(default_factory=Publish)
+    """Where the output folder is published (its web address)."""
 
     # -- look-ups -----------------------------------------------------------------------------
 
@@ -785,6 +814,7 @@ class Scenario:
         yield from _prefixed(("calendar",), self.calendar.problems())
         yield from _prefixed(("weights",), self.weights.problems())
         yield from _prefixed(("chair_rules",), self.chair_rules.problems())
+        yield from _prefixed(("publish",), self.publish.problems())
         yield from _each("organisations", self.organisations)
         yield from _each("people", self.people)
         yield from _each("groups", self.groups)

@@ -50,6 +50,9 @@ class Settings:
     wall-clock limit would stop at a different point on a busier machine."""
     workers: int = 2
     seed: int = 0
+    wall_limit: float | None = None
+    """Wall seconds as well, for benchmarks that cap a proof: with it, the plan depends on the
+    machine and its load (the CLI never sets it)."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ def _solver(settings: Settings) -> cp_model.CpSolver:
     params.interleave_search = True
     params.max_deterministic_time = settings.time_limit
     params.max_time_in_seconds = 30 * settings.time_limit + 60  # a safety net only
+    if settings.wall_limit is not None:
+        params.max_time_in_seconds = settings.wall_limit
     return solver
 
 
