@@ -120,6 +120,10 @@ def _solver(settings: Settings) -> cp_model.CpSolver:
     params.num_workers = settings.workers
     params.random_seed = settings.seed
     params.interleave_search = True
+    # Lighter probing in presolve: on Sörmland 2026 at 20 deterministic s, 487 / bound 270
+    # against 565 / 214 with the default level (and presolve in less wall time); the example
+    # county 130 / 114 against 131 / 114.
+    params.cp_model_probing_level = 1
     params.max_deterministic_time = settings.time_limit
     params.max_time_in_seconds = 30 * settings.time_limit + 60  # a safety net only
     if settings.wall_limit is not None:
