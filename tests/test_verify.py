@@ -144,3 +144,155 @@ def test_conflict(solved):
         f"Närvårdskoordinator is at AGA and AGB at the same time on {a.start.date()}"
         in messages(scenario, bad, "conflicts")
     )
+
+
+def regrouped(plan: Plan, group: str, starts: list[datetime]) -> Plan:
+    """The plan with ``group``'s meetings replaced by meetings at ``starts`` (same length)."""
+    mine = sorted((m for m in plan.meetings if m.group == group), key=lambda m: m.start)
+    template = mine[0]
+    others = tuple(m for m in plan.meetings if m.group != group)
+    new = tuple(
+        replace(
+            template,
+            id=f"{group}-new-{i}",
+            start=start,
+            end=start + (template.end - template.start),
+            items=next((m.items for m in mine if m.start == start), ()),
+        )
+        for i, start in enumerate(starts)
+    )
+    return replace(plan, meetings=others + new)
+
+
+def stockholm(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    """A start time in the scenario's zone."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.combine(day, time(hour, minute), ZoneInfo("Europe/Stockholm"))
+
+
+def test_wrong_length(solved):
+    """A meeting 30 minutes short of the group's two hours is named with both lengths."""
+    scenario, plan = solved
+    meeting = first(plan, "AGB", 2)
+    bad = moved(plan, meeting.id, end=meeting.start + timedelta(minutes=90))
+    assert messages(scenario, bad, "calendar") == [
+        f"AGB {meeting.start.date()} lasts 90 minutes, not 120"
+    ]
+
+
+def test_too_long_between_meetings(solved):
+    """BG may go at most 90 days without a meeting: 8 January to 16 April is 98 days."""
+    scenario, plan = solved
+    bad = regrouped(plan, "BG", [stockholm(date(2026, 1, 8)), stockholm(date(2026, 4, 16), 13)])
+    assert messages(scenario, bad, "spacing") == [
+        "BG meets 2026-01-08 and then not until 2026-04-16, 98 days later (at most 90)"
+    ]
+
+
+def test_spacing_limits_are_inclusive(solved):
+    """Exactly 90 days (BG's maximum) and exactly 21 days (its minimum) are allowed."""
+    scenario, plan = solved
+    starts = [
+        stockholm(date(2026, 1, 16)),  # a Friday; 90 days before 16 April
+        stockholm(date(2026, 3, 26)),  # 21 days before 16 April
+        stockholm(date(2026, 4, 16), 13),
+    ]
+    assert messages(scenario, regrouped(plan, "BG", starts), "spacing") == []
+    starts[1] = stockholm(date(2026, 3, 27))  # 20 days before
+    assert messages(scenario, regrouped(plan, "BG", starts), "spacing") == [
+        "BG meets 2026-03-27 and 2026-04-16, only 20 days apart (at least 21)"
+    ]
+
+
+def test_too_many_meetings(solved):
+    """Four AGB meetings in half a year of six a year is one more than 2–3."""
+    scenario, plan = solved
+    starts = [stockholm(date(2026, month, 10)) for month in (2, 3, 4, 5)]
+    assert messages(scenario, regrouped(plan, "AGB", starts), "counts") == [
+        "AGB meets 4 times in 2026, not 2–3"
+    ]
+    assert messages(scenario, regrouped(plan, "AGB", starts[:3]), "counts") == []
+    assert messages(scenario, regrouped(plan, "AGB", starts[:2]), "counts") == []
+
+
+def test_weekday_the_group_does_not_meet_on(solved):
+    """A group that meets Tuesday to Thursday has no meeting on Friday 6 March."""
+    scenario, plan = solved
+    agb = replace(scenario.group("AGB"), weekdays=("tue", "wed", "thu"))
+    narrow = replace(scenario, groups=tuple(agb if g.id == "AGB" else g for g in scenario.groups))
+    meeting = first(plan, "AGB", 2)
+    bad = moved(plan, meeting.id, **at(meeting, date(2026, 3, 6)))
+    assert messages(narrow, bad, "calendar") == [
+        "AGB 2026-03-06 is a fredag, not one of AGB's weekdays"
+    ]
+    assert messages(scenario, bad, "calendar") == []
+
+
+def test_item_due_at_the_first_meeting(solved):
+    """The årsberättelse on AGA's second meeting instead of its first is named as such."""
+    scenario, plan = solved
+    one, two = first(plan, "AGA", 1), first(plan, "AGA", 2)
+    bad = moved(moved(plan, one.id, items=()), two.id, items=(*two.items, "arsberattelse"))
+    assert messages(scenario, bad, "items") == [
+        "“Årsberättelse” is not on a AGA meeting as the first meeting between 2026-01-01 and "
+        "2026-06-30"
+    ]
+
+
+def test_item_outside_its_window(solved):
+    """The decision is due on 16 April only: on BG's March meeting it is missing."""
+    scenario, plan = solved
+    decided = next(m for m in plan.meetings if "beslut" in m.items)
+    march = first(plan, "BG", 2)
+    bad = moved(moved(plan, decided.id, items=()), march.id, items=("beslut",))
+    assert "“Handlingsplan – beslut” is not on a BG meeting between 2026-04-16 and 2026-04-16" in (
+        messages(scenario, bad, "items")
+    )
+
+
+def test_partly_overlapping_meetings(solved):
+    """AGB from 10:00 overlaps AGA 09:00–11:00 for an hour; from 11:00 it only touches it."""
+    scenario, plan = solved
+    a, b = first(plan, "AGA", 2), first(plan, "AGB", 2)
+    day = a.start.date()
+    overlap = moved(plan, b.id, **at(b, day, time(10)))
+    assert messages(scenario, overlap, "conflicts") == [
+        f"Närvårdskoordinator is at AGA and AGB at the same time on {day}"
+    ]
+    touching = moved(plan, b.id, **at(b, day, time(11)))
+    assert messages(scenario, touching, "conflicts") == []
+    before = moved(plan, b.id, **at(b, day, time(8)))
+    assert messages(scenario, before, "conflicts") == [
+        f"Närvårdskoordinator is at AGB and AGA at the same time on {day}"
+    ]
+
+
+def test_unknown_group(solved):
+    """A meeting of a group the scenario does not have is named by its id."""
+    scenario, plan = solved
+    meeting = first(plan, "AGB", 2)
+    bad = moved(plan, meeting.id, group="XYZ")
+    assert messages(scenario, bad, "groups") == [f"{meeting.id}: the scenario has no group 'XYZ'"]
+
+
+def test_outside_the_period(solved):
+    """A meeting on 2 July is after the half-year period and said so."""
+    scenario, plan = solved
+    meeting = first(plan, "AGB", 3)
+    bad = moved(plan, meeting.id, **at(meeting, date(2026, 7, 2)))
+    assert messages(scenario, bad, "calendar") == [
+        "AGB 2026-07-02 is outside the period 2026-01-01–2026-06-30"
+    ]
+    early = moved(plan, meeting.id, **at(meeting, date(2025, 12, 31)))
+    assert messages(scenario, early, "calendar") == [
+        "AGB 2025-12-31 is outside the period 2026-01-01–2026-06-30"
+    ]
+
+
+def test_missing_fixed_meeting(solved):
+    """BG's fixed meeting moved to the day before is missing from its fixed date."""
+    scenario, plan = solved
+    fixed = next(m for m in plan.meetings if m.start.date() == date(2026, 4, 16))
+    bad = moved(plan, fixed.id, **at(fixed, date(2026, 4, 15)))
+    assert messages(scenario, bad, "fixed") == ["BG has no meeting on its fixed date 2026-04-16"]
