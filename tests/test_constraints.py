@@ -1,0 +1,281 @@
+"""Each constraint family of the solver: without it the solver's plan breaks the rule (and the
+verifier names the break); with it the plan holds.
+
+The scenarios are a few open weeks in March 2026 (the rest of the year is a break) where every
+day but one or two is avoided at a high weight, so without the rule the best plan is known by
+hand and breaks it, and the rule must push a meeting onto an avoided day.
+"""
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from cadence import instance as instances
+from cadence import plan as plans
+from cadence import solver
+from cadence.scenario import (
+    AgendaItem,
+    Avoid,
+    Blackout,
+    CalendarRules,
+    ChairTerm,
+    Count,
+    Feed,
+    FixedMeeting,
+    Group,
+    ItemLink,
+    LeadWindow,
+    Organisation,
+    Period,
+    Person,
+    Scenario,
+)
+from cadence.solver.constraints import conflicts, counts, items, precedence
+from cadence.verify import check
+
+FAST = solver.Settings(time_limit=5)
+OPEN = (date(2026, 3, 2), date(2026, 4, 17))
+"""The only weeks without a break: Monday 2 March to Friday 17 April 2026."""
+
+
+def scenario(groups, preferred, items=(), people=("p",)) -> Scenario:
+    """A year with only ``OPEN`` open, every open day avoided except ``preferred``."""
+    avoided = tuple(
+        d
+        for d in (date.fromordinal(o) for o in range(OPEN[0].toordinal(), OPEN[1].toordinal() + 1))
+        if d not in preferred
+    )
+    return Scenario(
+        name="Regel för regel",
+        period=Period(start=date(2026, 1, 1), end=date(2026, 12, 31)),
+        calendar=CalendarRules(
+            blackouts=(
+                Blackout(name="Före", start=date(2026, 1, 1), end=OPEN[0].replace(day=1)),
+                Blackout(name="Efter", start=date(2026, 4, 18), end=date(2026, 12, 31)),
+            ),
+            avoid=(Avoid(name="Undvik", dates=avoided, weight=40),),
+        ),
+        organisations=(Organisation(id="RS", name="Region", kind="region"),),
+        people=tuple(Person(id=p, name=f"Person {p.upper()}", organisation="RS") for p in people),
+        groups=tuple(groups),
+        items=tuple(items),
+    )
+
+
+def group(gid, meetings, weekdays, **more) -> Group:
+    """A group chaired by person p all year."""
+    return Group(
+        id=gid,
+        name=f"Grupp {gid}",
+        kind="arbetsgrupp",
+        meetings=Count(min=meetings, max=meetings),
+        chairs=(ChairTerm(person="p", start=date(2026, 1, 1), end=date(2026, 12, 31)),),
+        weekdays=weekdays,
+        **more,
+    )
+
+
+def solved(sc: Scenario, inst: instances.Instance | None = None) -> list[str]:
+    """The verifier's messages on the solver's plan of ``sc`` (from ``inst`` if given)."""
+    inst = inst or instances.build(sc)
+    result = solver.solve(inst, FAST)
+    assert result.has_plan
+    plan = plans.from_result(inst, result, "t")
+    return [v.message for v in check(sc, plan)]
+
+
+def without(monkeypatch, module, name):
+    """Switch off one part of a constraint family for the rest of the test."""
+    monkeypatch.setattr(module, name, lambda *args, **kwargs: None)
+
+
+MIN_GAP = scenario(
+    [group("G", 2, ("tue", "wed"), min_days_between=14)],
+    preferred={date(2026, 3, 24), date(2026, 3, 25)},
+)
+
+
+def test_min_spacing_holds():
+    """With the spacing rule the two meetings are 14 days apart or more."""
+    assert solved(MIN_GAP) == []
+
+
+def test_min_spacing_is_a_rule(monkeypatch):
+    """Without it both meetings take the two preferred days, one day apart."""
+    without(monkeypatch, counts, "_spacing")
+    assert solved(MIN_GAP) == ["G meets 2026-03-24 and 2026-03-25, only 1 days apart (at least 14)"]
+
+
+MAX_GAP = scenario(
+    [group("G", 2, ("tue",), max_days_between=14)],
+    preferred={date(2026, 3, 3), date(2026, 3, 24)},
+)
+
+
+def test_max_spacing_holds():
+    """With the spacing rule the two meetings are at most 14 days apart."""
+    assert solved(MAX_GAP) == []
+
+
+def test_max_spacing_is_a_rule(monkeypatch):
+    """Without it the meetings take the preferred Tuesdays three weeks apart."""
+    without(monkeypatch, counts, "_spacing")
+    assert solved(MAX_GAP) == [
+        "G meets 2026-03-03 and then not until 2026-03-24, 21 days later (at most 14)"
+    ]
+
+
+FIXED = scenario(
+    [group("G", 1, ("tue",), fixed=(FixedMeeting(date=date(2026, 3, 17)),))],
+    preferred={date(2026, 3, 10)},
+)
+
+
+def test_fixed_date_holds():
+    """With the rule the meeting is on its fixed (avoided) day."""
+    assert solved(FIXED) == []
+
+
+def test_fixed_date_is_a_rule(monkeypatch):
+    """Without it the meeting goes to the preferred Tuesday instead."""
+    without(monkeypatch, counts, "_decided")
+    assert solved(FIXED) == ["G has no meeting on its fixed date 2026-03-17"]
+
+
+CHAIN = scenario(
+    [
+        group("BG", 1, ("thu",)),
+        group("AG", 1, ("tue",), feeds=(Feed(to="BG", lead_days=LeadWindow(min=8, max=16)),)),
+    ],
+    preferred={date(2026, 3, 3), date(2026, 3, 26)},
+    people=("p", "q"),
+)
+
+
+def test_chain_holds():
+    """With the chain AG meets 8–16 days before BG."""
+    assert solved(CHAIN) == []
+
+
+def test_chain_is_a_rule(monkeypatch):
+    """Without the lead window AG and BG take their preferred days, 23 days apart."""
+    original = precedence.add
+
+    def loose(model, inst, v):
+        links = tuple(replace(link, low=-400, high=400) for link in inst.links)
+        original(model, replace(inst, links=links), v)
+
+    monkeypatch.setattr(precedence, "add", loose)
+    monkeypatch.setattr(solver, "FAMILIES", (counts, precedence, items, conflicts))
+    assert solved(CHAIN) == ["BG 2026-03-26 has no AG meeting 8–16 days before it"]
+
+
+ITEM = scenario(
+    [group("G", 1, ("tue",))],
+    preferred={date(2026, 3, 3)},
+    items=[AgendaItem(id="i", title="Verksamhetsplan", groups=("G",))],
+)
+
+
+def test_items_hold():
+    """With the items family the meeting carries the item."""
+    assert solved(ITEM) == []
+
+
+def test_items_are_a_rule(monkeypatch):
+    """Without the family no meeting carries the item, and the verifier says so."""
+    monkeypatch.setattr(solver, "FAMILIES", (counts, precedence, conflicts))
+    assert solved(ITEM) == [
+        "“Verksamhetsplan” is not on a G meeting between 2026-01-01 and 2026-12-31"
+    ]
+
+
+FIRST = scenario(
+    [group("G", 2, ("tue",))],
+    preferred={date(2026, 3, 3), date(2026, 3, 24)},
+    items=[
+        AgendaItem(
+            id="i",
+            title="Årsberättelse",
+            groups=("G",),
+            first_meeting=True,
+            window_from=date(2026, 3, 20),
+            window_to=date(2026, 12, 31),
+        )
+    ],
+)
+
+
+def test_item_at_first_meeting_holds():
+    """With the rule the year's first meeting is in the item's window and carries it."""
+    assert solved(FIRST) == []
+
+
+def test_item_at_first_meeting_is_a_rule():
+    """Without it the first meeting is on the preferred 3 March and a later one has the item."""
+    inst = instances.build(FIRST)
+    loose = replace(inst, dues=tuple(replace(d, first_meeting=False) for d in inst.dues))
+    assert solved(FIRST, loose) == [
+        "“Årsberättelse” is not on a G meeting as the first meeting between 2026-03-20 and 2026-12-31"
+    ]
+
+
+BEFORE = scenario(
+    [
+        group("H", 1, ("thu",), fixed=(FixedMeeting(date=date(2026, 3, 26)),)),
+        group("G", 2, ("tue",), min_days_between=7),
+    ],
+    preferred={date(2026, 3, 3), date(2026, 3, 31), date(2026, 3, 26)},
+    items=[
+        AgendaItem(id="beslut", title="Beslut", groups=("H",), every="period"),
+        AgendaItem(
+            id="beredning",
+            title="Beredning",
+            groups=("G",),
+            before=ItemLink(item="beslut", min_days=8, max_days=16),
+        ),
+    ],
+)
+
+
+def test_item_before_another_holds():
+    """With the rule G prepares H's decision 8–16 days before it."""
+    assert solved(BEFORE) == []
+
+
+def test_item_before_another_is_a_rule():
+    """Without the window G meets on its preferred days, neither 8–16 days before 26 March."""
+    inst = instances.build(BEFORE)
+    loose = replace(
+        inst,
+        dues=tuple(
+            replace(d, before=(d.before[0], -400, 400)) if d.before else d for d in inst.dues
+        ),
+    )
+    assert solved(BEFORE, loose) == [
+        "“Beredning” is not on a G meeting 8–16 days before the meeting it prepares"
+    ]
+
+
+CLASH = scenario(
+    [group("X", 1, ("tue", "wed")), group("Y", 1, ("tue", "wed"))],
+    preferred={date(2026, 3, 10)},
+)
+
+
+def test_conflicts_hold():
+    """With the no-overlap the chair's two groups meet at different times."""
+    assert solved(CLASH) == []
+
+
+def test_conflicts_are_a_rule(monkeypatch):
+    """Without it both groups take the one preferred morning, and their chair is at both."""
+    monkeypatch.setattr(solver, "FAMILIES", (counts, precedence, items))
+    assert solved(CLASH) == ["Person P is at X and Y at the same time on 2026-03-10"]
+
+
+@pytest.mark.parametrize("family", [counts, precedence, items, conflicts])
+def test_every_family_is_in_the_model(family):
+    """The solver adds every family module tested here."""
+    assert family in solver.FAMILIES
