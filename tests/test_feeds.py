@@ -7,10 +7,17 @@ import icalendar
 import pytest
 import vobject
 
-from cadence import sv
+from cadence import loader, solver, sv
 from cadence.export import ics, publish
-from cadence.instance import attendees
 from cadence.plan import ascii_slug
+from cadence.planning import make_plan
+from tests.conftest import DATA
+
+
+def attendees(group, day) -> list[str]:
+    """Who sits in a meeting, read from the scenario here: the chair of the day, then members."""
+    chairs = [t.person for t in group.chairs if t.start <= day <= t.end]
+    return list(dict.fromkeys([*chairs[:1], *group.members]))
 
 
 def feeds(folder: Path) -> dict[str, bytes]:
@@ -179,3 +186,140 @@ def test_lines_are_folded_crlf_and_every_event_is_stamped(tiny_published):
             line.decode("utf-8")  # never folded inside a character
         for event in events(data):
             assert "DTSTAMP" in event and "UID" in event and "SEQUENCE" in event
+
+
+# -- What a person reads, checked by hand on tests/data/feeds.yaml (every meeting fixed) ------
+
+
+@pytest.fixture(scope="module")
+def readable():
+    """The feeds scenario planned (its meetings are all fixed) and its feeds rendered."""
+    scenario = loader.load(DATA / "feeds.yaml").scenario
+    plan = make_plan(scenario, "feeds", solver.Settings(time_limit=5)).plan
+    return scenario, plan
+
+
+def rendered(scenario, plan) -> dict[str, bytes]:
+    """Every feed's bytes, from the exporter alone."""
+    return ics.render_feeds(scenario, plan)[1]
+
+
+def by_summary(data: bytes) -> dict[str, icalendar.Event]:
+    return {str(e["SUMMARY"]): e for e in events(data)}
+
+
+def roles(event: icalendar.Event) -> dict[str, str]:
+    """Attendee address → ROLE."""
+    found = event.get("ATTENDEE", [])
+    found = found if isinstance(found, list) else [found]
+    return {str(a): a.params["ROLE"] for a in found}
+
+
+def test_what_the_nämnd_reads(readable):
+    """The Easter meeting: title, time, place, chair, agenda, chain and a kallelse on 2 April."""
+    scenario, plan = readable
+    event = by_summary(rendered(scenario, plan)["grupper/naem.ics"])[
+        "NÄM – Nämnden för samverkan, möte 1 av 2: Budgetdialog"
+    ]
+    assert event["DTSTART"].to_ical() == b"20260413T130000"
+    assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
+    assert event["DTEND"].to_ical() == b"20260413T143000"
+    assert str(event["LOCATION"]) == "Regionhuset, Nyköping"
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["TRANSP"]) == "OPAQUE"
+    assert str(event["DESCRIPTION"]) == (
+        "Dagordning:\n- Budget 2027\n\n"
+        "Bereds av AG 31 mars.\n\n"
+        "Ordförande: Bo Kommun.\n\n"
+        "Kallelse senast 2 april. Mötes-id NÄM-2026-01."
+    )
+    assert str(event["ORGANIZER"]) == "mailto:bo@example.se"
+    assert event["ORGANIZER"].params["CN"] == "Bo Kommun"
+    # The secretary has no address, so only two of the three attendees are listed.
+    assert roles(event) == {
+        "mailto:bo@example.se": "CHAIR",
+        "mailto:nvk@example.se": "REQ-PARTICIPANT",
+    }
+
+
+def test_what_the_arbetsgrupp_reads_before_and_after_the_chair_changes(readable):
+    """Anna Region chairs in March, Bo Kommun in September; kallelse 26 March and 27 August."""
+    scenario, plan = readable
+    found = by_summary(rendered(scenario, plan)["grupper/ag.ics"])
+    march = found["AG – Arbetsgrupp äldre, möte 1 av 2"]
+    september = found["AG – Arbetsgrupp äldre, möte 2 av 2"]
+    assert str(march["DESCRIPTION"]) == (
+        "Bereder NÄM 13 april.\n\nOrdförande: Anna Region.\n\n"
+        "Kallelse senast 26 mars. Mötes-id AG-2026-01."
+    )
+    assert roles(march) == {
+        "mailto:anna@example.se": "CHAIR",
+        "mailto:nvk@example.se": "REQ-PARTICIPANT",
+    }
+    assert str(september["DESCRIPTION"]) == (
+        "Bereder NÄM 15 september.\n\nOrdförande: Bo Kommun.\n\n"
+        "Kallelse senast 27 augusti. Mötes-id AG-2026-02."
+    )
+    assert roles(september) == {
+        "mailto:bo@example.se": "CHAIR",
+        "mailto:nvk@example.se": "REQ-PARTICIPANT",
+    }
+    assert str(september["ORGANIZER"]) == "mailto:bo@example.se"
+    assert str(march["LOCATION"]) == "Teams"
+    assert march["DTSTART"].to_ical() == b"20260331T090000"
+
+
+def test_each_person_reads_the_meetings_they_sit_in(readable):
+    """Anna only chairs AG in spring; the secretary sits only in the nämnd; Bo in three."""
+    scenario, plan = readable
+    files = rendered(scenario, plan)
+    summaries = {
+        name: sorted(str(e["SUMMARY"]) for e in events(data))
+        for name, data in files.items()
+        if name.startswith("personer/")
+    }
+    assert summaries == {
+        "personer/ordf-region.ics": ["AG – Arbetsgrupp äldre, möte 1 av 2"],
+        "personer/ordf-kommun.ics": [
+            "AG – Arbetsgrupp äldre, möte 2 av 2",
+            "NÄM – Nämnden för samverkan, möte 1 av 2: Budgetdialog",
+            "NÄM – Nämnden för samverkan, möte 2 av 2",
+        ],
+        "personer/sekr.ics": [
+            "NÄM – Nämnden för samverkan, möte 1 av 2: Budgetdialog",
+            "NÄM – Nämnden för samverkan, möte 2 av 2",
+        ],
+        "personer/nvk.ics": [
+            "AG – Arbetsgrupp äldre, möte 1 av 2",
+            "AG – Arbetsgrupp äldre, möte 2 av 2",
+            "NÄM – Nämnden för samverkan, möte 1 av 2: Budgetdialog",
+            "NÄM – Nämnden för samverkan, möte 2 av 2",
+        ],
+    }
+
+
+def test_a_cancelled_meeting_reads_inställt(readable):
+    """AG's September meeting cancelled: INSTÄLLT in the title, STATUS:CANCELLED, still opaque."""
+    scenario, plan = readable
+    gone = plan.meeting("AG-2026-02")
+    cancelled = replace(
+        plan,
+        meetings=tuple(m for m in plan.meetings if m.id != gone.id),
+        cancelled=(gone,),
+    )
+    found = by_summary(rendered(scenario, cancelled)["alla.ics"])
+    event = found["INSTÄLLT: AG – Arbetsgrupp äldre"]
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["DESCRIPTION"]) == "Mötet AG-2026-02 är inställt."
+    assert str(event["TRANSP"]) == "OPAQUE"
+    assert str(found["AG – Arbetsgrupp äldre, möte 1 av 1"]["STATUS"]) == "CONFIRMED"
+
+
+def test_no_organizer_without_an_address(readable):
+    """A chair without an e-mail address gives no ORGANIZER, and nobody without one attends."""
+    scenario, plan = readable
+    people = tuple(replace(p, email=None) if p.id == "ordf-kommun" else p for p in scenario.people)
+    data = rendered(replace(scenario, people=people), plan)["grupper/naem.ics"]
+    for event in events(data):
+        assert "ORGANIZER" not in event
+        assert roles(event) == {"mailto:nvk@example.se": "REQ-PARTICIPANT"}
