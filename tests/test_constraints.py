@@ -34,7 +34,7 @@ from cadence.scenario import (
 from cadence.solver.constraints import conflicts, counts, items, precedence
 from cadence.verify import check
 
-FAST = solver.Settings(time_limit=5)
+FAST = solver.Settings(time_limit=2)
 OPEN = (date(2026, 3, 2), date(2026, 4, 17))
 """The only weeks without a break: Monday 2 March to Friday 17 April 2026."""
 
@@ -76,13 +76,22 @@ def group(gid, meetings, weekdays, **more) -> Group:
     )
 
 
-def solved(sc: Scenario, inst: instances.Instance | None = None) -> list[str]:
-    """The verifier's messages on the solver's plan of ``sc`` (from ``inst`` if given)."""
+def plan_of(sc: Scenario, inst: instances.Instance | None = None) -> plans.Plan:
+    """The solver's plan of ``sc`` (from ``inst`` if given)."""
     inst = inst or instances.build(sc)
     result = solver.solve(inst, FAST)
     assert result.has_plan
-    plan = plans.from_result(inst, result, "t")
-    return [v.message for v in check(sc, plan)]
+    return plans.from_result(inst, result, "t")
+
+
+def solved(sc: Scenario, inst: instances.Instance | None = None) -> list[str]:
+    """The verifier's messages on the solver's plan of ``sc`` (from ``inst`` if given)."""
+    return [v.message for v in check(sc, plan_of(sc, inst))]
+
+
+def starts(plan: plans.Plan) -> set[tuple[str, str]]:
+    """(group, start as "MM-DD HH:MM") of every meeting."""
+    return {(m.group, f"{m.start:%m-%d %H:%M}") for m in plan.meetings}
 
 
 def without(monkeypatch, module, name):
@@ -97,8 +106,12 @@ MIN_GAP = scenario(
 
 
 def test_min_spacing_holds():
-    """With the spacing rule the two meetings are 14 days apart or more."""
-    assert solved(MIN_GAP) == []
+    """With the spacing rule the two meetings are 14 days apart or more, one on a preferred day."""
+    plan = plan_of(MIN_GAP)
+    assert check(MIN_GAP, plan) == []
+    days = sorted(m.start.date() for m in plan.meetings)
+    assert (days[1] - days[0]).days >= 14
+    assert {date(2026, 3, 24), date(2026, 3, 25)} & set(days)
 
 
 def test_min_spacing_is_a_rule(monkeypatch):
@@ -114,8 +127,26 @@ MAX_GAP = scenario(
 
 
 def test_max_spacing_holds():
-    """With the spacing rule the two meetings are at most 14 days apart."""
-    assert solved(MAX_GAP) == []
+    """With the spacing rule the two meetings are exactly 14 days apart, one on a preferred day."""
+    plan = plan_of(MAX_GAP)
+    assert check(MAX_GAP, plan) == []
+    assert starts(plan) in (
+        {("G", "03-03 09:00"), ("G", "03-17 09:00")},
+        {("G", "03-10 09:00"), ("G", "03-24 09:00")},
+    )
+
+
+THREE = scenario(
+    [group("G", 3, ("tue",), max_days_between=14)],
+    preferred={date(2026, 3, 3), date(2026, 3, 17), date(2026, 3, 31)},
+)
+
+
+def test_max_spacing_is_between_consecutive_meetings():
+    """Three meetings two weeks apart keep the rule: the first and the third may be 28 apart."""
+    plan = plan_of(THREE)
+    assert check(THREE, plan) == []
+    assert starts(plan) == {("G", "03-03 09:00"), ("G", "03-17 09:00"), ("G", "03-31 09:00")}
 
 
 def test_max_spacing_is_a_rule(monkeypatch):
@@ -265,8 +296,46 @@ CLASH = scenario(
 
 
 def test_conflicts_hold():
-    """With the no-overlap the chair's two groups meet at different times."""
-    assert solved(CLASH) == []
+    """With the no-overlap one of the chair's two groups takes the preferred morning."""
+    plan = plan_of(CLASH)
+    assert check(CLASH, plan) == []
+    assert ("X", "03-10 09:00") in starts(plan) or ("Y", "03-10 09:00") in starts(plan)
+
+
+def _chair_changes(preferred: date) -> Scenario:
+    """X is chaired by p until 15 March and by q after; q chairs Y all year."""
+    x = replace(
+        group("X", 1, ("tue", "wed")),
+        chairs=(
+            ChairTerm(person="p", start=date(2026, 1, 1), end=date(2026, 3, 15)),
+            ChairTerm(person="q", start=date(2026, 3, 16), end=date(2026, 12, 31)),
+        ),
+    )
+    y = replace(
+        group("Y", 1, ("tue", "wed")),
+        chairs=(ChairTerm(person="q", start=date(2026, 1, 1), end=date(2026, 12, 31)),),
+    )
+    return scenario([x, y], preferred={preferred}, people=("p", "q"))
+
+
+def test_chair_of_part_of_the_period_clashes_only_in_the_term():
+    """On 10 March X's chair is p, so X and Y may share the morning; on 24 March q chairs both."""
+    before = _chair_changes(date(2026, 3, 10))
+    plan = plan_of(before)
+    assert check(before, plan) == []
+    assert starts(plan) == {("X", "03-10 09:00"), ("Y", "03-10 09:00")}
+    after = _chair_changes(date(2026, 3, 24))
+    plan = plan_of(after)
+    assert check(after, plan) == []
+    assert len(starts(plan) & {("X", "03-24 09:00"), ("Y", "03-24 09:00")}) == 1
+
+
+def test_chair_of_part_of_the_period_is_a_rule(monkeypatch):
+    """Without the no-overlap q would chair X and Y at the same time on 24 March."""
+    monkeypatch.setattr(solver, "FAMILIES", (counts, precedence, items))
+    assert solved(_chair_changes(date(2026, 3, 24))) == [
+        "Person Q is at X and Y at the same time on 2026-03-24"
+    ]
 
 
 def test_conflicts_are_a_rule(monkeypatch):
