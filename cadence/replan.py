@@ -27,7 +27,7 @@ from cadence.plan import Meeting, Plan
 from cadence.planning import raise_unsolved
 from cadence.scenario import Scenario
 from cadence.solver.stability import Published
-from cadence.state import Change, Record, State, dumps, extra
+from cadence.state import Change, Record, State, Status, dumps, extra
 from cadence.verify import Violation, check
 
 
@@ -206,7 +206,9 @@ def _records(
     old = {r.id: r for r in state.records}
     records = []
     for meeting in plan.meetings:
-        status = "held" if cutoff is not None and meeting.start.date() < cutoff else "planned"
+        status: Status = (
+            "held" if cutoff is not None and meeting.start.date() < cutoff else "planned"
+        )
         before = old.get(meeting.id)
         digest = digests[meeting.uid]
         if before is None:

@@ -89,8 +89,8 @@ def feeds_of(scenario: Scenario, plan: Plan) -> list[Feed]:
     by_person: dict[str, list[Meeting]] = defaultdict(list)
     for meeting in ordered:
         group = scenario.group(meeting.group)
-        for person in attendees(group, meeting.start.date()):
-            by_person[person].append(meeting)
+        for person_id in attendees(group, meeting.start.date()):
+            by_person[person_id].append(meeting)
     for person in scenario.people:
         if person.id not in by_person:
             continue

@@ -192,9 +192,9 @@ def wheel_svg(scenario: Scenario, plan: Plan, turn: tuple[date, date]) -> str:
     month = date(first.year, first.month, 1)
     while month <= last:
         start = max(month, first)
-        a = angle(start)
-        x0, y0 = _polar(a, INNER)
-        x1, y1 = _polar(a, OUTER + 8)
+        at = angle(start)
+        x0, y0 = _polar(at, INNER)
+        x1, y1 = _polar(at, OUTER + 8)
         out.append(f'<line class="grid" x1="{x0:.2f}" y1="{y0:.2f}" x2="{x1:.2f}" y2="{y1:.2f}"/>')
         nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         middle = angle(start) + (angle(min(nxt, last + timedelta(days=1))) - angle(start)) / 2
