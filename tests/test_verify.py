@@ -5,17 +5,20 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from cadence import loader, solver
+from cadence import loader
+from cadence.export.table import read_plan
 from cadence.plan import Meeting, Plan
-from cadence.planning import make_plan
+from cadence.scenario import AgendaItem, Count, Group, ItemLink, Period, Scenario
 from cadence.verify import check
 from tests.conftest import DATA
 
 
 @pytest.fixture(scope="module")
 def solved():
+    """The tiny scenario and a plan that keeps its rules, stored in tests/data (the solver's
+    plan of it once; test_solver checks that the solver still finds one that holds)."""
     scenario = loader.load(DATA / "tiny.yaml").scenario
-    return scenario, make_plan(scenario, "tiny", solver.Settings(time_limit=5)).plan
+    return scenario, read_plan(DATA / "tiny-plan.csv", scenario)
 
 
 def moved(plan: Plan, meeting_id: str, **changes) -> Plan:
@@ -30,8 +33,8 @@ def at(meeting: Meeting, day: date, start: time | None = None) -> dict:
     return {"start": begin, "end": begin + (meeting.end - meeting.start)}
 
 
-def messages(scenario, plan, rule):
-    return [v.message for v in check(scenario, plan) if v.rule == rule]
+def messages(scenario, plan, rule, **options):
+    return [v.message for v in check(scenario, plan, **options) if v.rule == rule]
 
 
 def first(plan: Plan, group: str, n: int = 1) -> Meeting:
@@ -39,12 +42,13 @@ def first(plan: Plan, group: str, n: int = 1) -> Meeting:
 
 
 def test_solved_plan_holds(solved):
-    """Every family holds on the solver's plan."""
+    """Every family holds on the stored plan."""
     scenario, plan = solved
     assert check(scenario, plan) == []
 
 
 def test_sunday(solved):
+    """A meeting moved to a Sunday is named with the Swedish weekday."""
     scenario, plan = solved
     meeting = first(plan, "AGB", 2)
     bad = moved(plan, meeting.id, **at(meeting, date(2026, 3, 1)))
@@ -52,6 +56,7 @@ def test_sunday(solved):
 
 
 def test_holiday_and_half_day(solved):
+    """Annandag påsk is no working day; Valborgsmässoafton ends at 14:00."""
     scenario, plan = solved
     meeting = first(plan, "AGB", 2)
     holiday = moved(plan, meeting.id, **at(meeting, date(2026, 4, 6)))
@@ -65,6 +70,7 @@ def test_holiday_and_half_day(solved):
 
 
 def test_start_time_not_allowed(solved):
+    """10:30 is not one of AGB's start times, which the message lists."""
     scenario, plan = solved
     meeting = first(plan, "AGB", 2)
     bad = moved(plan, meeting.id, **at(meeting, meeting.start.date(), time(10, 30)))
@@ -84,6 +90,7 @@ def test_counts(solved):
 
 
 def test_spacing(solved):
+    """Two AGB meetings a week apart break its 21-day minimum."""
     scenario, plan = solved
     one, two = first(plan, "AGB", 1), first(plan, "AGB", 2)
     day = one.start.date() + timedelta(days=7)
@@ -108,6 +115,7 @@ def test_chain(solved):
 
 
 def test_fixed(solved):
+    """The fixed BG meeting at the right date but the wrong time."""
     scenario, plan = solved
     fixed = next(m for m in plan.meetings if m.start.date() == date(2026, 4, 16))
     bad = moved(plan, fixed.id, **at(fixed, date(2026, 4, 16), time(9)))
@@ -296,3 +304,201 @@ def test_missing_fixed_meeting(solved):
     fixed = next(m for m in plan.meetings if m.start.date() == date(2026, 4, 16))
     bad = moved(plan, fixed.id, **at(fixed, date(2026, 4, 15)))
     assert messages(scenario, bad, "fixed") == ["BG has no meeting on its fixed date 2026-04-16"]
+
+
+# -- Agenda item windows and occurrences, on plans written by hand ---------------------------
+
+
+def with_items(*items, start=date(2026, 1, 1), end=date(2027, 12, 31)) -> Scenario:
+    """One group G that may meet any working day at 09:00, as often as it likes, carrying
+    ``items`` over ``start``..``end``."""
+    return Scenario(
+        name="Punkter",
+        period=Period(start=start, end=end),
+        groups=(
+            Group(id="G", name="Grupp", kind="arbetsgrupp", meetings=Count(min=0, max=20)),
+            Group(id="H", name="Nämnd", kind="nämnd", meetings=Count(min=0, max=20)),
+        ),
+        items=items,
+    )
+
+
+def hand_plan(*meetings: tuple[str, date, tuple[str, ...]]) -> Plan:
+    """A plan of (group, day, item ids) meetings at 09:00–11:00."""
+    return Plan(
+        "Punkter",
+        tuple(
+            Meeting(
+                id=f"{group}-{day}", uid=f"{group}-{day}", group=group, start=stockholm(day),
+                end=stockholm(day, 11), location="", chair=None, items=items,
+            )
+            for group, day, items in meetings
+        ),
+    )  # fmt: skip
+
+
+def test_month_day_window_every_year():
+    """An item due in March each year: found in 2026, missing in 2027 (on 1 April instead)."""
+    item = AgendaItem(id="vp", title="Verksamhetsplan", groups=("G",), window_from="03-01",
+                      window_to="03-31")  # fmt: skip
+    plan = hand_plan(("G", date(2026, 3, 2), ("vp",)), ("G", date(2027, 4, 1), ("vp",)))
+    assert messages(with_items(item), plan, "items") == [
+        "“Verksamhetsplan” is not on a G meeting between 2027-03-01 and 2027-03-31"
+    ]
+    edges = hand_plan(("G", date(2026, 3, 31), ("vp",)), ("G", date(2027, 3, 1), ("vp",)))
+    assert messages(with_items(item), edges, "items") == []
+
+
+def test_window_over_new_year():
+    """A window from 15 November to 15 February: 10 February and 20 November are inside it,
+    3 March is not."""
+    item = AgendaItem(id="b", title="Bokslut", groups=("G",), window_from="11-15",
+                      window_to="02-15", every="period")  # fmt: skip
+    scenario = with_items(item)
+    for inside in (date(2026, 2, 10), date(2026, 11, 20), date(2026, 2, 16) - timedelta(1)):
+        assert messages(scenario, hand_plan(("G", inside, ("b",))), "items") == [], inside
+    for outside in (date(2026, 3, 3), date(2026, 2, 16), date(2026, 11, 13)):
+        assert messages(scenario, hand_plan(("G", outside, ("b",))), "items") == [
+            "“Bokslut” is not on a G meeting between 2026-01-01 and 2027-12-31"
+        ], outside
+
+
+def test_open_ended_windows():
+    """Only a first day, or only a last day, as dates and as month-days."""
+    after = AgendaItem(id="a", title="Efter", groups=("G",), window_from=date(2026, 6, 1),
+                       every="period")  # fmt: skip
+    before = AgendaItem(id="b", title="Före", groups=("G",), window_to="05-31")
+    scenario = with_items(after, before, end=date(2026, 12, 31))
+    good = hand_plan(("G", date(2026, 5, 29), ("b",)), ("G", date(2026, 6, 1), ("a",)))
+    assert messages(scenario, good, "items") == []
+    bad = hand_plan(("G", date(2026, 6, 1), ("b",)), ("G", date(2026, 5, 29), ("a",)))
+    assert messages(scenario, bad, "items") == [
+        "“Efter” is not on a G meeting between 2026-06-01 and 2026-12-31",
+        "“Före” is not on a G meeting between 2026-01-01 and 2026-05-31",
+    ]
+
+
+def test_every_half_year_and_quarter():
+    """Half-years and quarters are cut at 1 July and at 1 April, 1 July, 1 October."""
+    half = AgendaItem(id="h", title="Uppföljning", groups=("G",), every="half_year")
+    quarter = AgendaItem(id="q", title="Ekonomi", groups=("H",), every="quarter")
+    scenario = with_items(half, quarter, start=date(2026, 2, 1), end=date(2026, 12, 31))
+    plan = hand_plan(
+        ("G", date(2026, 6, 30), ("h",)),
+        ("H", date(2026, 3, 31), ("q",)),
+        ("H", date(2026, 4, 1), ("q",)),
+        ("H", date(2026, 10, 1), ("q",)),
+    )
+    assert messages(scenario, plan, "items") == [
+        "“Uppföljning” is not on a G meeting between 2026-07-01 and 2026-12-31",
+        "“Ekonomi” is not on a H meeting between 2026-07-01 and 2026-09-30",
+    ]
+    plan = hand_plan(("G", date(2026, 2, 2), ("h",)), ("G", date(2026, 12, 31), ("h",)))
+    assert "“Uppföljning” is not on a G meeting between 2026-02-01 and 2026-06-30" not in (
+        messages(scenario, plan, "items")
+    )
+
+
+def test_items_by_kind_and_before_each_carrier():
+    """An item for every nämnd is due before each arbetsgrupp meeting that carries another,
+    8–14 days before; the second carrier of the other item has none before it."""
+    decision = AgendaItem(id="d", title="Beslut", kinds=("arbetsgrupp",), every="half_year")
+    prepare = AgendaItem(id="p", title="Beredning", kinds=("nämnd",),
+                         before=ItemLink(item="d", min_days=8, max_days=14))  # fmt: skip
+    scenario = with_items(prepare, decision, end=date(2026, 12, 31))
+    plan = hand_plan(
+        ("H", date(2026, 3, 2), ("p",)),  # 14 days before 16 March
+        ("G", date(2026, 3, 16), ("d",)),
+        ("H", date(2026, 9, 7), ("p",)),  # 7 days before 14 September: too late
+        ("G", date(2026, 9, 14), ("d",)),
+    )
+    assert messages(scenario, plan, "items") == [
+        "“Beredning” is not on a H meeting 8–14 days before the meeting it prepares"
+    ]
+    plan = replace(plan, meetings=(*plan.meetings, *hand_plan(("H", date(2026, 9, 6), ("p",)))
+                                   .meetings))  # fmt: skip
+    assert messages(scenario, plan, "items") == []
+
+
+def test_window_outside_the_period():
+    """An item whose window has no day in the period is said to be so."""
+    item = AgendaItem(id="x", title="Aldrig", groups=("G",), every="period",
+                      window_from=date(2028, 1, 1), window_to=date(2028, 2, 1))  # fmt: skip
+    before = AgendaItem(id="y", title="Före aldrig", groups=("G",),
+                        before=ItemLink(item="x", min_days=8, max_days=14))  # fmt: skip
+    assert messages(with_items(item, before), hand_plan(), "items") == []
+
+
+# -- Meetings already held, and the coordinator's extra meetings ----------------------------
+
+
+def test_held_meetings_are_not_judged_again(solved):
+    """A Sunday meeting before as_of took place; after as_of it is a violation."""
+    scenario, plan = solved
+    meeting = first(plan, "AGB", 1)
+    bad = moved(plan, meeting.id, **at(meeting, date(2026, 2, 8)))
+    assert messages(scenario, bad, "calendar", as_of=date(2026, 2, 9)) == []
+    assert messages(scenario, bad, "calendar", as_of=date(2026, 2, 8)) == [
+        "AGB 2026-02-08 is a söndag"
+    ]
+    assert messages(scenario, bad, "calendar") == ["AGB 2026-02-08 is a söndag"]
+
+
+def test_held_meetings_still_count_and_space(solved):
+    """Held meetings count for the year and for the gap to the next meeting to come."""
+    scenario, plan = solved
+    two = first(plan, "AGB", 2)
+    three = first(plan, "AGB", 3)
+    close = moved(plan, three.id, **at(three, two.start.date() + timedelta(days=7)))
+    later = two.start.date() + timedelta(days=1)
+    assert messages(scenario, close, "spacing", as_of=later) == [
+        f"AGB meets {two.start.date()} and {two.start.date() + timedelta(days=7)}, only 7 days "
+        "apart (at least 21)"
+    ]
+    # Both held: how they were spaced is history.
+    assert messages(scenario, close, "spacing", as_of=date(2026, 6, 1)) == []
+    dropped = replace(plan, meetings=tuple(m for m in plan.meetings if m.id != three.id))
+    assert messages(scenario, dropped, "counts", as_of=date(2026, 6, 1)) == []
+    two_less = replace(dropped, meetings=tuple(m for m in dropped.meetings if m.id != two.id))
+    assert messages(scenario, two_less, "counts", as_of=date(2026, 6, 1)) == [
+        "AGB meets 1 time in 2026, not 2–3"
+    ]
+
+
+def test_held_meeting_needs_no_preparing_meeting(solved):
+    """A BG meeting before as_of is not asked for its arbetsgrupp meetings again."""
+    scenario, plan = solved
+    bg = first(plan, "BG", 1)
+    bad = moved(plan, bg.id, **at(bg, date(2026, 2, 16)))
+    assert messages(scenario, bad, "chain", as_of=date(2026, 2, 17)) == []
+    assert len(messages(scenario, bad, "chain", as_of=date(2026, 2, 16))) == 2
+
+
+def test_extra_meetings_change_the_count(solved):
+    """One meeting added by the coordinator makes 2–3 into 3–4; one cancelled, 1–2."""
+    scenario, plan = solved
+    assert messages(scenario, plan, "counts", extra={("AGB", 2026): 1}) == []
+    dropped = replace(plan, meetings=tuple(m for m in plan.meetings if m.id != "AGB-2026-03"))
+    assert messages(scenario, dropped, "counts", extra={("AGB", 2026): 1}) == [
+        "AGB meets 2 times in 2026, not 3–4"
+    ]
+    assert messages(scenario, plan, "counts", extra={("AGB", 2026): -1}) == [
+        "AGB meets 3 times in 2026, not 1–2"
+    ]
+    assert messages(scenario, plan, "counts", extra={("AGB", 2026): -9}) == [
+        "AGB meets 3 times in 2026, not 0"
+    ]
+
+
+def test_chain_window_edges(solved):
+    """A preparing meeting exactly 8 or exactly 42 days before is inside the window; 7 is not."""
+    scenario, plan = solved
+    bg = first(plan, "BG", 2)  # 16 March
+    day = bg.start.date()
+    for lead, holds in ((8, True), (42, True), (7, False), (43, False)):
+        starts = [stockholm(day - timedelta(days=lead))]
+        for group in ("AGA", "AGB"):
+            alone = regrouped(plan, group, starts)
+            others = [m for m in alone.meetings if m.group != "BG" or m.id == bg.id]
+            found = messages(scenario, replace(alone, meetings=tuple(others)), "chain")
+            assert (f"BG {day} has no {group} meeting 8–42 days before it" not in found) == holds

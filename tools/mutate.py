@@ -25,6 +25,7 @@ import ast
 import copy
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -237,6 +238,8 @@ def main() -> int:
         print(f"{len(everything)} mutants")
         return 0
 
+    # A terminated run still removes its scratch copies (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     copies = [scratch_copy() for _ in range(max(1, args.jobs))]
     try:
         limits = {}
