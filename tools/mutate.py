@@ -4,9 +4,10 @@ For each target module, every mutation point of its syntax tree becomes one muta
 flipped (``<`` ↔ ``<=``, ``==`` ↔ ``!=``, ``in`` ↔ ``not in``, …), ``+`` ↔ ``-``, an integer
 constant off by one, ``True`` ↔ ``False``, ``and`` ↔ ``or``, a ``not`` dropped, an ``if``
 condition negated, or a statement removed (a call, a ``yield``, ``continue``, ``break``).
-Each mutant is written into a scratch copy of the project (the worktree is never touched),
-the fast tests that cover the module run against it with a timeout, and the mutant is *killed*
-when they fail (or time out) and *survives* when they pass.
+Each mutant lives only in memory: a fork of this process (which imported everything once)
+swaps the mutated code into the module and runs the fast tests that cover it with a timeout;
+the mutant is *killed* when they fail (or time out) and *survives* when they pass. No file is
+written, so the worktree stays as it is whatever happens.
 
     python tools/mutate.py                      # every target, one job
     python tools/mutate.py --jobs 2             # two mutants at a time
@@ -23,17 +24,17 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import importlib
 import os
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+import types
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,6 +53,11 @@ TARGETS: dict[str, tuple[str, ...]] = {
     ),
     "cadence/export/ics.py": ("tests/test_feeds.py",),
 }
+
+PRELOAD = (
+    "cadence.cli", "cadence.planning", "cadence.replan", "cadence.export", "cadence.export.table",
+    "cadence.verify", "icalendar", "vobject", "hypothesis", "pandas",
+)  # fmt: skip
 
 FLIPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Lt: ast.LtE,
@@ -166,8 +172,8 @@ def mutated_source(mutant: Mutant) -> str:
         assert isinstance(node, ast.BinOp)
         node.op = ast.Sub() if isinstance(node.op, ast.Add) else ast.Add()
     elif kind == "int":
-        assert isinstance(node, ast.Constant)
-        node.value += 1
+        assert isinstance(node, ast.Constant) and isinstance(node.value, int)
+        node.value = node.value + 1
     elif kind == "bool":
         assert isinstance(node, ast.Constant)
         node.value = not node.value
@@ -197,26 +203,90 @@ def _replace(tree: ast.AST, old: ast.AST, new: ast.AST) -> None:
     raise ValueError("node not found")
 
 
-def scratch_copy() -> Path:
-    """A copy of the package, tests and settings to mutate, away from the worktree."""
-    where = Path(tempfile.mkdtemp(prefix="cadence-mutate-"))
-    for name in ("cadence", "tests", "scenarios"):
-        shutil.copytree(ROOT / name, where / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "pyproject.toml", where / "pyproject.toml")
-    return where
-
-
-def run_tests(where: Path, tests: tuple[str, ...], timeout: float) -> str:
-    """``passed``, ``failed`` or ``timeout`` for the tests in the scratch copy."""
-    env = {**os.environ, "PYTHONPATH": str(where), "PYTHONDONTWRITEBYTECODE": "1"}
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
-    try:
-        done = subprocess.run(
-            command, cwd=where, env=env, capture_output=True, timeout=timeout, check=False
+def apply(mutant: Mutant) -> None:
+    """Put the mutant into the running interpreter: the module's names are rebound to the
+    mutated code, and every function object already imported elsewhere (``from m import f``)
+    gets the mutated body too."""
+    name = mutant.path.removesuffix(".py").replace("/", ".")
+    module = importlib.import_module(name)
+    old = dict(_functions(module.__dict__, module.__name__))
+    code = compile(mutated_source(mutant), str(ROOT / mutant.path), "exec")
+    exec(code, module.__dict__)  # the module's own source, mutated
+    for qualname, new in _functions(module.__dict__, module.__name__):
+        before = old.get(qualname)
+        same_closure = before is not None and (
+            len(before.__code__.co_freevars) == len(new.__code__.co_freevars)
         )
-    except subprocess.TimeoutExpired:
-        return "timeout"
-    return "passed" if done.returncode == 0 else "failed"
+        if before is not None and before is not new and same_closure:
+            before.__code__ = new.__code__
+            before.__defaults__ = new.__defaults__
+
+
+def _functions(namespace: dict, module: str) -> Iterator[tuple[str, types.FunctionType]]:
+    """The module's own functions and methods of its own classes, by qualified name."""
+    for value in list(namespace.values()):
+        if isinstance(value, types.FunctionType) and value.__module__ == module:
+            yield value.__qualname__, value
+        elif isinstance(value, type) and value.__module__ == module:
+            for attribute in vars(value).values():
+                function = getattr(attribute, "__func__", attribute)
+                if isinstance(attribute, property):
+                    function = attribute.fget
+                if isinstance(function, types.FunctionType):
+                    yield function.__qualname__, function
+
+
+def start_tests(mutant: Mutant | None, tests: tuple[str, ...]) -> int:
+    """Fork this process (which has imported everything once already); the child applies
+    ``mutant``, runs ``tests`` quietly and exits with pytest's code. Returns the child's pid."""
+    pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            os.chdir(ROOT)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            if mutant is not None:
+                apply(mutant)
+            code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", *tests]))
+        finally:
+            os._exit(code)
+    return pid
+
+
+def run_all(
+    jobs: Sequence[tuple[Mutant | None, tuple[str, ...], float]],
+    parallel: int,
+    report: Callable[[Mutant | None, str], None],
+) -> None:
+    """Run every (mutant, tests, timeout) job, ``parallel`` at a time, one thread: each result
+    is ``passed``, ``failed`` or ``timeout``."""
+    waiting = list(jobs)
+    running: dict[int, tuple[Mutant | None, float]] = {}
+
+    def stop(*_: object) -> None:  # a stopped run leaves no test run behind
+        for pid in running:
+            os.kill(pid, signal.SIGKILL)
+        sys.exit(143)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while waiting or running:
+        while waiting and len(running) < parallel:
+            mutant, tests, timeout = waiting.pop(0)
+            running[start_tests(mutant, tests)] = (mutant, time.monotonic() + timeout)
+        time.sleep(0.05)
+        for pid, (mutant, deadline) in list(running.items()):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                del running[pid]
+                report(mutant, "passed" if os.waitstatus_to_exitcode(status) == 0 else "failed")
+            elif time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                del running[pid]
+                report(mutant, "timeout")
 
 
 def main() -> int:
@@ -238,42 +308,32 @@ def main() -> int:
         print(f"{len(everything)} mutants")
         return 0
 
-    # A terminated run still removes its scratch copies (the finally below).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    copies = [scratch_copy() for _ in range(max(1, args.jobs))]
-    try:
-        limits = {}
-        for path in paths:
-            started = time.perf_counter()
-            if run_tests(copies[0], TARGETS[path], 3600) != "passed":
-                print(f"the tests for {path} fail before any mutation: fix them first")
-                return 2
-            spent = time.perf_counter() - started
-            limits[path] = max(15.0, args.timeout_factor * spent)
-            print(f"{path}: {len([m for m in everything if m.path == path])} mutants, "
-                  f"tests {spent:.0f} s, timeout {limits[path]:.0f} s", flush=True)  # fmt: skip
-        free = list(copies)
-        outcome: dict[Mutant, str] = {}
+    sys.path.insert(0, str(ROOT))
+    for heavy in PRELOAD:  # imported once here, shared by every forked test run
+        importlib.import_module(heavy)
+    limits = {}
+    baseline: dict[str, str] = {}
+    for path in paths:
+        started = time.perf_counter()
+        run_all([(None, TARGETS[path], 3600.0)], 1, lambda _, r, p=path: baseline.update({p: r}))
+        if baseline[path] != "passed":
+            print(f"the tests for {path} fail before any mutation: fix them first")
+            return 2
+        spent = time.perf_counter() - started
+        limits[path] = max(15.0, args.timeout_factor * spent)
+        count = len([m for m in everything if m.path == path])
+        print(f"{path}: {count} mutants, tests {spent:.0f} s, timeout {limits[path]:.0f} s",
+              flush=True)  # fmt: skip
+    outcome: dict[Mutant, str] = {}
 
-        def test(mutant: Mutant) -> None:
-            where = free.pop()
-            target = where / mutant.path
-            original = target.read_text(encoding="utf-8")
-            try:
-                target.write_text(mutated_source(mutant), encoding="utf-8")
-                result = run_tests(where, TARGETS[mutant.path], limits[mutant.path])
-            finally:
-                target.write_text(original, encoding="utf-8")
-                free.append(where)
-            outcome[mutant] = result
-            mark = {"failed": "killed", "timeout": "killed (timeout)", "passed": "SURVIVED"}
-            print(f"[{len(outcome)}/{len(everything)}] {mark[result]:16} {mutant}", flush=True)
+    def report(mutant: Mutant | None, result: str) -> None:
+        assert mutant is not None
+        outcome[mutant] = result
+        mark = {"failed": "killed", "timeout": "killed (timeout)", "passed": "SURVIVED"}
+        print(f"[{len(outcome)}/{len(everything)}] {mark[result]:16} {mutant}", flush=True)
 
-        with ThreadPoolExecutor(max_workers=len(copies)) as pool:
-            list(pool.map(test, everything))
-    finally:
-        for where in copies:
-            shutil.rmtree(where, ignore_errors=True)
+    jobs = [(m, TARGETS[m.path], limits[m.path]) for m in everything]
+    run_all(jobs, max(1, args.jobs), report)
 
     survivors = [m for m in everything if outcome[m] == "passed"]
     killed = len(everything) - len(survivors)
