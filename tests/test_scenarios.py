@@ -52,7 +52,11 @@ def test_scenario_passes_the_json_schema(path):
     """What an editor checks with the schema agrees with the loader."""
     schema = json.loads(schema_text())
     document = _json_ready(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
-    jsonschema.validate(document, schema)
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(document)) == []
+    # The same file with a meeting length in words: the schema names where it is.
+    document["groups"][0]["duration_minutes"] = "två timmar"
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+    assert [list(e.absolute_path) for e in errors] == [["groups", 0, "duration_minutes"]]
 
 
 def test_json_schema_rejects_unknown_key():

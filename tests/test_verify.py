@@ -502,3 +502,29 @@ def test_chain_window_edges(solved):
             others = [m for m in alone.meetings if m.group != "BG" or m.id == bg.id]
             found = messages(scenario, replace(alone, meetings=tuple(others)), "chain")
             assert (f"BG {day} has no {group} meeting 8–42 days before it" not in found) == holds
+
+
+def test_one_day_windows_and_pieces():
+    """A month-day window of one day is that day only; a period ending on 1 July has a
+    one-day second half-year, and an item is due in it too."""
+    day = AgendaItem(id="d", title="Dagen", groups=("G",), window_from="03-01",
+                     window_to="03-01", every="period")  # fmt: skip
+    scenario = with_items(day, end=date(2026, 12, 31))
+    assert messages(scenario, hand_plan(("G", date(2026, 3, 2), ("d",))), "items") == [
+        "“Dagen” is not on a G meeting between 2026-03-01 and 2026-03-01"
+    ]
+    half = AgendaItem(id="h", title="Halvår", groups=("G",), every="half_year")
+    scenario = with_items(half, end=date(2026, 7, 1))
+    assert messages(scenario, hand_plan(("G", date(2026, 3, 2), ("h",))), "items") == [
+        "“Halvår” is not on a G meeting between 2026-07-01 and 2026-07-01"
+    ]
+
+
+def test_violations_are_values(solved):
+    """Violations compare and hash by value, so a set of them drops repeats."""
+    scenario, plan = solved
+    meeting = first(plan, "AGB", 2)
+    bad = moved(plan, meeting.id, **at(meeting, date(2026, 3, 1)))
+    found = check(scenario, bad)
+    assert len(set(found + check(scenario, bad))) == len(set(found)) >= 1
+    assert str(found[0]).startswith(f"[{found[0].rule}] ")
