@@ -270,12 +270,8 @@ def _pieces(scenario: Scenario, every: str) -> list[tuple[date, date]]:
     start, end = scenario.period.start, scenario.period.end
     if every == "period":
         return [(start, end)]
-    months = {"year": 12, "half_year": 6, "quarter": 3}[every]
-    cuts = [
-        date(year, month, 1)
-        for year in range(start.year, end.year + 2)
-        for month in range(1, 13, months)
-    ]
+    months = {"year": (1,), "half_year": (1, 7), "quarter": (1, 4, 7, 10)}[every]
+    cuts = [date(year, month, 1) for year in range(start.year, end.year + 2) for month in months]
     pieces = []
     for begin, following in itertools.pairwise(cuts):
         first, last = max(begin, start), min(following - timedelta(days=1), end)

@@ -528,3 +528,31 @@ def test_violations_are_values(solved):
     found = check(scenario, bad)
     assert len(set(found + check(scenario, bad))) == len(set(found)) >= 1
     assert str(found[0]).startswith(f"[{found[0].rule}] ")
+
+
+def test_saturday(solved):
+    """A meeting moved to a Saturday is named as such, like a Sunday."""
+    scenario, plan = solved
+    meeting = first(plan, "AGB", 2)
+    bad = moved(plan, meeting.id, **at(meeting, date(2026, 3, 7)))
+    assert messages(scenario, bad, "calendar") == ["AGB 2026-03-07 is a lördag"]
+
+
+def test_fixed_meeting_may_break_the_usual_weekday_and_time(solved):
+    """A fixed meeting is held when decided, even on a weekday and at a time the group does
+    not otherwise use; the same meeting not fixed breaks both."""
+    scenario, plan = solved
+    bg = scenario.group("BG")
+    narrow = replace(bg, weekdays=("mon", "tue"), start_times=(time(9),))
+    fixed_day = replace(
+        scenario, groups=tuple(narrow if g.id == "BG" else g for g in scenario.groups)
+    )
+    assert messages(fixed_day, plan, "calendar") == []
+    not_fixed = replace(narrow, fixed=())
+    free = replace(
+        scenario, groups=tuple(not_fixed if g.id == "BG" else g for g in scenario.groups)
+    )
+    assert messages(free, plan, "calendar") == [
+        "BG 2026-04-16 is a torsdag, not one of BG's weekdays",
+        "BG 2026-04-16 starts 13:00, not at 09:00",
+    ]
