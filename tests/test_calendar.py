@@ -91,6 +91,7 @@ def test_half_days_2026():
 
 
 def test_weekends_are_not_working_days():
+    """Saturdays are not working days; 2026 has 261 weekdays less ten holidays on them."""
     cal = year_calendar(2026)
     assert not cal.is_working_day(date(2026, 3, 7))  # a Saturday
     assert cal.is_working_day(date(2026, 3, 9))

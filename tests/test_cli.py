@@ -16,12 +16,14 @@ def run(*args: str):
 
 
 def test_validate_ok():
+    """A valid scenario: exit 0 and "valid"."""
     result = run("validate", str(DATA / "small.yaml"))
     assert result.exit_code == 0
     assert "valid" in result.output
 
 
 def test_validate_bad_exits_2_with_lines():
+    """An unknown group is reported with file, line and path, exit 2, no traceback."""
     result = run("validate", str(DATA / "bad-reference.yaml"))
     assert result.exit_code == 2
     assert "bad-reference.yaml:15 groups[0].feeds[0].to: unknown group 'BGX'" in result.stderr
@@ -29,6 +31,7 @@ def test_validate_bad_exits_2_with_lines():
 
 
 def test_validate_warnings_exit_0():
+    """Chair-rule warnings are printed but the scenario is valid (exit 0)."""
     result = run("validate", str(DATA / "warn-chairs.yaml"))
     assert result.exit_code == 0
     assert result.stderr.count("warning:") == 2
@@ -59,6 +62,7 @@ def test_calendar_lists_midsommarafton():
 
 
 def test_calendar_csv():
+    """`cadence calendar --csv` has Swedish headers and lists sportlov with its weight."""
     result = run("calendar", str(DATA / "small.yaml"), "--csv")
     lines = result.output.splitlines()
     assert lines[0] == "datum,veckodag,vecka,typ,namn,vikt"
@@ -66,10 +70,12 @@ def test_calendar_csv():
 
 
 def test_calendar_bad_scenario_exits_2():
+    """`cadence calendar` on an invalid scenario exits 2."""
     assert run("calendar", str(DATA / "bad-cycle.yaml")).exit_code == 2
 
 
 def test_schema_is_json():
+    """`cadence schema` prints JSON Schema that requires groups."""
     import json
 
     schema = json.loads(run("schema").output)
@@ -95,6 +101,7 @@ def test_plan_then_check(tmp_path: Path):
 
 
 def test_two_runs_give_identical_output_folders(tmp_path: Path):
+    """Two runs of the same scenario write byte-identical folders."""
     folders = [tmp_path / "one", tmp_path / "two"]
     for folder in folders:
         result = run("plan", str(DATA / "tiny.yaml"), "--out", str(folder), "--time-limit", "5")
@@ -129,6 +136,7 @@ def test_check_reports_violations_in_an_edited_xlsx(tmp_path: Path):
 
 
 def test_check_unreadable_plan_exits_2(tmp_path: Path):
+    """A plan with unreadable times, or no plan file, exits 2 with the line."""
     bad = tmp_path / "plan.csv"
     bad.write_text("id,group,start,end\nX,AGA,igår,imorgon\n", encoding="utf-8")
     result = run("check", str(DATA / "tiny.yaml"), "--plan", str(bad))

@@ -29,6 +29,7 @@ def events(data: bytes) -> list[icalendar.Event]:
 
 
 def test_one_feed_per_group_person_and_all(tiny_published):
+    """One feed for everything, one per group, one per person who attends; ASCII names."""
     scenario, plan, folder = tiny_published
     names = set(feeds(folder))
     assert "alla.ics" in names
@@ -44,6 +45,7 @@ def test_one_feed_per_group_person_and_all(tiny_published):
 
 
 def test_each_feed_holds_exactly_its_meetings(tiny_published):
+    """Each feed holds its group's or person's meetings, no more, no fewer."""
     scenario, plan, folder = tiny_published
     files = feeds(folder)
     uid_of = {m.uid: m for m in plan.meetings}
@@ -64,6 +66,7 @@ def test_each_feed_holds_exactly_its_meetings(tiny_published):
 
 
 def test_calendar_properties(tiny_published):
+    """Every feed has the calendar-level properties clients need, and no calendar UID."""
     _, _, folder = tiny_published
     for name, data in feeds(folder).items():
         cal = icalendar.Calendar.from_ical(data)
@@ -82,6 +85,7 @@ def test_calendar_properties(tiny_published):
 
 
 def test_event_content_in_swedish(tiny_published):
+    """Each event's summary numbers the meeting in its group's year; times, agenda and chain."""
     scenario, plan, folder = tiny_published
     by_uid = {str(e["UID"]): e for e in events(feeds(folder)["alla.ics"])}
     for meeting in plan.meetings:
@@ -110,6 +114,7 @@ def test_event_content_in_swedish(tiny_published):
 
 
 def test_prepares_names_the_day_in_swedish(tiny_published):
+    """A preparing meeting names the day it prepares in Swedish ("Bereder BG 23 februari")."""
     _, plan, folder = tiny_published
     by_uid = {str(e["UID"]): e for e in events(feeds(folder)["alla.ics"])}
     by_id = {m.id: m for m in plan.meetings}
@@ -121,6 +126,7 @@ def test_prepares_names_the_day_in_swedish(tiny_published):
 
 
 def test_same_meeting_identical_in_every_feed(tiny_published):
+    """A meeting is the same bytes in every feed it is in."""
     _, _, folder = tiny_published
     seen: dict[str, bytes] = {}
     for name, data in feeds(folder).items():
@@ -142,6 +148,7 @@ def test_a_second_parser_reads_every_feed(tiny_published):
 
 
 def test_addresses_become_organizer_and_attendees(tiny_published):
+    """With e-mail addresses the chair organises and everyone attending is listed."""
     scenario, plan, _ = tiny_published
     people = tuple(replace(p, email=f"{ascii_slug(p.id)}@example.se") for p in scenario.people)
     with_mail = replace(scenario, people=people)
@@ -156,6 +163,7 @@ def test_addresses_become_organizer_and_attendees(tiny_published):
 
 
 def test_same_plan_same_bytes(tiny_published):
+    """Publishing the same plan again gives the same bytes."""
     scenario, plan, folder = tiny_published
     again = publish(scenario, plan)
     for name, data in again.items():
@@ -164,6 +172,7 @@ def test_same_plan_same_bytes(tiny_published):
 
 @pytest.mark.parametrize("as_of", [None, "2026-03-01"])
 def test_stamps_come_from_the_plan_not_the_clock(tiny_published, as_of):
+    """DTSTAMP and SEQUENCE come from the stamps given, never from the clock."""
     from datetime import date
 
     scenario, plan, _ = tiny_published
@@ -178,6 +187,7 @@ def test_stamps_come_from_the_plan_not_the_clock(tiny_published, as_of):
 
 
 def test_lines_are_folded_crlf_and_every_event_is_stamped(tiny_published):
+    """Lines end in CRLF, fold at 75 octets between characters; every event has DTSTAMP, UID, SEQUENCE."""
     _, _, folder = tiny_published
     for name, data in feeds(folder).items():
         assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b""), name

@@ -26,6 +26,7 @@ KINDS = {
 
 
 def test_there_are_three_scenarios_or_more():
+    """Both Sörmland scenarios and at least one other county are shipped."""
     names = {p.name for p in SCENARIOS}
     assert {"sormland-2026.yaml", "sormland-2027.yaml"} <= names
     assert len(names) >= 3
@@ -33,6 +34,7 @@ def test_there_are_three_scenarios_or_more():
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
 def test_scenario_is_valid_without_warnings(path):
+    """Every shipped scenario loads without errors or warnings."""
     loaded = loader.load(path)
     assert loaded.warnings == ()
 
@@ -60,6 +62,7 @@ def test_scenario_passes_the_json_schema(path):
 
 
 def test_json_schema_rejects_unknown_key():
+    """The schema rejects a key the format does not have."""
     schema = json.loads(schema_text())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"name": "x", "period": {}, "groups": [], "bogus": 1}, schema)

@@ -67,6 +67,7 @@ def probe(tmp_path: Path, page: Path) -> list[dict]:
 
 
 def test_page_renders_every_meeting_inside_the_canvas(tiny_published, tmp_path):
+    """In chromium every meeting is drawn inside its picture, one wheel per year and a timeline."""
     scenario, plan, folder = tiny_published
     pictures = probe(tmp_path, folder / "arshjul.html")
     wheels = [p for p in pictures if p["cls"] == "arshjul"]
@@ -121,6 +122,7 @@ def png_pixels(data: bytes) -> list[tuple[int, int, int]]:
 
 
 def test_svg_alone_renders_and_is_self_contained(tiny_published, tmp_path):
+    """The SVG alone needs nothing from the network and chromium draws it."""
     _, plan, folder = tiny_published
     svg = (folder / "arshjul.svg").read_text(encoding="utf-8")
     page = (folder / "arshjul.html").read_text(encoding="utf-8")
@@ -146,6 +148,7 @@ def test_svg_alone_renders_and_is_self_contained(tiny_published, tmp_path):
 
 
 def test_swedish_labels_and_milestones(tiny_published):
+    """Swedish month labels, and every fixed date among the milestones on the page."""
     scenario, plan, folder = tiny_published
     page = (folder / "arshjul.html").read_text(encoding="utf-8")
     assert '<html lang="sv">' in page
