@@ -152,8 +152,18 @@ def _points(tree: ast.Module) -> Iterator[tuple[ast.AST, str, str]]:
             yield node, "remove", f"`{word}` removed"
 
 
+SOURCES: dict[str, str] = {}
+"""Each target's source as it was when the run began: edits during a run change nothing."""
+
+
+def source(path: str) -> str:
+    if path not in SOURCES:
+        SOURCES[path] = (ROOT / path).read_text(encoding="utf-8")
+    return SOURCES[path]
+
+
 def mutants(path: str) -> list[Mutant]:
-    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    tree = ast.parse(source(path))
     return [
         Mutant(path, i, getattr(node, "lineno", 0), what)
         for i, (node, _, what) in enumerate(_points(tree))
@@ -162,7 +172,7 @@ def mutants(path: str) -> list[Mutant]:
 
 def mutated_source(mutant: Mutant) -> str:
     """The module's source with exactly this one mutation applied."""
-    tree = ast.parse((ROOT / mutant.path).read_text(encoding="utf-8"))
+    tree = ast.parse(source(mutant.path))
     node, kind, _ = list(_points(tree))[mutant.index]
     if kind.startswith("cmp"):
         assert isinstance(node, ast.Compare)
