@@ -1,6 +1,7 @@
 """The iCalendar feeds: content, structure, identity, and two independent parsers."""
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import icalendar
@@ -333,3 +334,39 @@ def test_no_organizer_without_an_address(readable):
     for event in events(data):
         assert "ORGANIZER" not in event
         assert roles(event) == {"mailto:nvk@example.se": "REQ-PARTICIPANT"}
+
+
+def test_digest_changes_with_the_text_only(readable):
+    """A meeting's digest (what subscribers would see change) is 16 hex digits, the same for
+    the same plan, and changes for that meeting alone when its place changes."""
+    scenario, plan = readable
+    before = ics.digests(scenario, plan)
+    assert before == ics.digests(scenario, plan)
+    assert all(len(d) == 16 and int(d, 16) >= 0 for d in before.values())
+    moved = replace(
+        plan,
+        meetings=tuple(
+            replace(m, location="Stadshuset") if m.id == "AG-2026-02" else m for m in plan.meetings
+        ),
+    )
+    after = ics.digests(scenario, moved)
+    changed = {uid for uid in before if before[uid] != after[uid]}
+    assert changed == {plan.meeting("AG-2026-02").uid}
+
+
+def test_time_zone_covers_the_years_around_the_period(readable):
+    """The VTIMEZONE holds Stockholm's rules from 1 January the year before the period to the
+    end of the year after it: the last Sundays of March and October 2025–2027."""
+    scenario, plan = readable
+    cal = icalendar.Calendar.from_ical(rendered(scenario, plan)["alla.ics"])
+    (zone,) = cal.walk("VTIMEZONE")
+    days = set()
+    for part in zone.subcomponents:
+        days.add(part["DTSTART"].dt.date())
+        found = part.get("RDATE", [])
+        for rdate in found if isinstance(found, list) else [found]:
+            days |= {p.dt.date() for p in rdate.dts}
+    assert days == {
+        date(2025, 1, 1), date(2025, 3, 30), date(2025, 10, 26), date(2026, 3, 29), date(2026, 10, 25),
+        date(2027, 3, 28), date(2027, 10, 31),
+    }  # fmt: skip
