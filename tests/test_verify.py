@@ -8,7 +8,15 @@ import pytest
 from cadence import loader
 from cadence.export.table import read_plan
 from cadence.plan import Meeting, Plan
-from cadence.scenario import AgendaItem, Count, Group, ItemLink, Period, Scenario
+from cadence.scenario import (
+    AgendaItem,
+    Count,
+    Group,
+    ItemLink,
+    Period,
+    Scenario,
+    Unavailability,
+)
 from cadence.verify import check
 from tests.conftest import DATA
 
@@ -555,4 +563,42 @@ def test_fixed_meeting_may_break_the_usual_weekday_and_time(solved):
     assert messages(free, plan, "calendar") == [
         "BG 2026-04-16 is a torsdag, not one of BG's weekdays",
         "BG 2026-04-16 starts 13:00, not at 09:00",
+    ]
+
+
+def test_first_and_last_day_of_the_period_are_inside(solved):
+    """30 June, the period's last day, is a working day like any other; 1 January is inside
+    the period too but Nyårsdagen."""
+    scenario, plan = solved
+    meeting = first(plan, "AGB", 3)
+    last = moved(plan, meeting.id, **at(meeting, date(2026, 6, 30)))
+    assert messages(scenario, last, "calendar") == []
+    new_year = moved(plan, first(plan, "AGB", 1).id, **at(meeting, date(2026, 1, 1)))
+    assert messages(scenario, new_year, "calendar") == [
+        "AGB 2026-01-01 is not a working day: Nyårsdagen"
+    ]
+
+
+def test_overlapping_chair_terms_the_first_chairs(solved):
+    """When two chair terms overlap, the first term's chair chairs; the other is not expected
+    and may be away."""
+    scenario, plan = solved
+    meeting = first(plan, "AGB", 2)
+    day = meeting.start.date()
+    agb = scenario.group("AGB")
+    second = replace(agb.chairs[0], person="chef", start=date(2026, 1, 1), end=date(2026, 12, 31))
+    two = replace(agb, chairs=(agb.chairs[0], second))
+    chef = replace(scenario.person("chef"), unavailable=(Unavailability(dates=(day,)),))
+    changed = replace(
+        scenario,
+        groups=tuple(two if g.id == "AGB" else g for g in scenario.groups),
+        people=tuple(chef if p.id == "chef" else p for p in scenario.people),
+    )
+    assert messages(changed, plan, "availability") == []
+    swapped = replace(two, chairs=(second, agb.chairs[0]))
+    changed = replace(
+        changed, groups=tuple(swapped if g.id == "AGB" else g for g in changed.groups)
+    )
+    assert messages(changed, plan, "availability") == [
+        f"Socialchef cannot attend AGB {day} (otillgänglig)"
     ]
