@@ -602,3 +602,42 @@ def test_overlapping_chair_terms_the_first_chairs(solved):
     assert messages(changed, plan, "availability") == [
         f"Socialchef cannot attend AGB {day} (otillgänglig)"
     ]
+
+
+def test_years_start_in_january():
+    """An item due every year, carried in January each year, is on time both years."""
+    item = AgendaItem(id="y", title="Årsplan", groups=("G",))
+    plan = hand_plan(("G", date(2026, 1, 15), ("y",)), ("G", date(2027, 1, 20), ("y",)))
+    assert messages(with_items(item), plan, "items") == []
+    plan = hand_plan(("G", date(2026, 12, 31), ("y",)))
+    assert messages(with_items(item), plan, "items") == [
+        "“Årsplan” is not on a G meeting between 2027-01-01 and 2027-12-31"
+    ]
+
+
+def test_chair_terms_include_their_first_and_last_day(solved):
+    """The chair whose term ends on the meeting day chairs it; the next one starts a day later."""
+    scenario, plan = solved
+    meeting = first(plan, "AGB", 2)
+    day = meeting.start.date()
+    agb = scenario.group("AGB")
+    ending = replace(agb.chairs[0], end=day)
+    starting = replace(agb.chairs[0], person="chef", start=day + timedelta(days=1))
+    terms = replace(agb, chairs=(ending, starting))
+    away = Unavailability(dates=(day,))
+    ordf_b = replace(scenario.person("ordf-b"), unavailable=(away,))
+    changed = replace(
+        scenario,
+        groups=tuple(terms if g.id == "AGB" else g for g in scenario.groups),
+        people=tuple(ordf_b if p.id == "ordf-b" else p for p in scenario.people),
+    )
+    assert messages(changed, plan, "availability") == [
+        f"Ordförande B cannot attend AGB {day} (otillgänglig)"
+    ]
+    ending = replace(agb.chairs[0], end=day - timedelta(days=1))
+    starting = replace(agb.chairs[0], start=day)
+    terms = replace(agb, chairs=(ending, starting))
+    changed = replace(changed, groups=tuple(terms if g.id == "AGB" else g for g in changed.groups))
+    assert messages(changed, plan, "availability") == [
+        f"Ordförande B cannot attend AGB {day} (otillgänglig)"
+    ]
