@@ -348,3 +348,60 @@ def test_conflicts_are_a_rule(monkeypatch):
 def test_every_family_is_in_the_model(family):
     """The solver adds every family module tested here."""
     assert family in solver.FAMILIES
+
+
+CHAIN_TWICE = scenario(
+    [
+        group("BG", 2, ("thu",)),
+        group("AG", 2, ("tue",), feeds=(Feed(to="BG", lead_days=LeadWindow(min=8, max=16)),)),
+    ],
+    preferred={date(2026, 3, 3), date(2026, 3, 12), date(2026, 3, 31), date(2026, 4, 9)},
+    people=("p", "q"),
+)
+
+
+def test_chain_of_two_rounds_holds():
+    """Two rounds, each AG meeting 9 days before a BG meeting: the preferred days are the plan."""
+    plan = plan_of(CHAIN_TWICE)
+    assert check(CHAIN_TWICE, plan) == []
+    assert starts(plan) == {
+        ("AG", "03-03 09:00"), ("BG", "03-12 09:00"), ("AG", "03-31 09:00"), ("BG", "04-09 09:00"),
+    }  # fmt: skip
+
+
+TOO_CLOSE = scenario(
+    [
+        group("BG", 1, ("thu",), fixed=(FixedMeeting(date=date(2026, 3, 26)),)),
+        group("AG", 1, ("tue",), feeds=(Feed(to="BG", lead_days=LeadWindow(min=8, max=16)),)),
+    ],
+    preferred={date(2026, 3, 24), date(2026, 3, 26)},
+    people=("p", "q"),
+)
+
+
+def test_chain_minimum_lead_holds():
+    """AG prefers two days before BG's fixed meeting, but must meet 8–16 days before: 17 March,
+    the lead nearest the preferred (the minimum)."""
+    plan = plan_of(TOO_CLOSE)
+    assert check(TOO_CLOSE, plan) == []
+    assert starts(plan) == {("AG", "03-17 09:00"), ("BG", "03-26 09:00")}
+
+
+OPTIONAL = scenario(
+    [
+        replace(
+            group("G", 1, ("tue",), min_days_between=14, max_days_between=14),
+            meetings=Count(min=1, max=3),
+            fixed=(FixedMeeting(date=date(2026, 3, 3)), FixedMeeting(date=date(2026, 3, 31))),
+        )
+    ],
+    preferred={date(2026, 3, 3), date(2026, 3, 31)},
+)
+
+
+def test_optional_meetings_keep_the_spacing():
+    """One to three meetings, exactly 14 days apart, fixed on 3 and 31 March: the third is the
+    one between them, on 17 March."""
+    plan = plan_of(OPTIONAL)
+    assert check(OPTIONAL, plan) == []
+    assert starts(plan) == {("G", "03-03 09:00"), ("G", "03-17 09:00"), ("G", "03-31 09:00")}
