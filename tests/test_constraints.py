@@ -405,3 +405,20 @@ def test_optional_meetings_keep_the_spacing():
     plan = plan_of(OPTIONAL)
     assert check(OPTIONAL, plan) == []
     assert starts(plan) == {("G", "03-03 09:00"), ("G", "03-17 09:00"), ("G", "03-31 09:00")}
+
+
+EXACT = scenario(
+    [
+        group("BG", 1, ("thu",), fixed=(FixedMeeting(date=date(2026, 3, 26)),)),
+        group("AG", 1, ("tue",), feeds=(Feed(to="BG", lead_days=LeadWindow(min=16, max=16)),)),
+    ],
+    preferred={date(2026, 3, 17), date(2026, 3, 26)},
+    people=("p", "q"),
+)
+
+
+def test_chain_window_of_one_lead_holds():
+    """A lead of exactly 16 days: AG meets on 10 March, not on its preferred 17 March."""
+    plan = plan_of(EXACT)
+    assert check(EXACT, plan) == []
+    assert starts(plan) == {("AG", "03-10 09:00"), ("BG", "03-26 09:00")}
