@@ -422,3 +422,45 @@ def test_chain_window_of_one_lead_holds():
     plan = plan_of(EXACT)
     assert check(EXACT, plan) == []
     assert starts(plan) == {("AG", "03-10 09:00"), ("BG", "03-26 09:00")}
+
+
+def _quarterly(window_from: str, preferred: set[date]) -> Scenario:
+    """G meets twice on Wednesdays; an item is due at its first meeting of the second quarter,
+    from ``window_from`` to 17 April."""
+    item = AgendaItem(id="k", title="Kvartal", groups=("G",), every="quarter", first_meeting=True,
+                      window_from=window_from, window_to="04-17")  # fmt: skip
+    return scenario([group("G", 2, ("wed",))], preferred=preferred, items=[item])
+
+
+def test_item_at_the_first_meeting_of_a_quarter():
+    """On 1 April, the quarter's first day, the first meeting of the quarter carries the item."""
+    sc = _quarterly("04-01", {date(2026, 3, 4), date(2026, 4, 1)})
+    plan = plan_of(sc)
+    assert check(sc, plan) == []
+    assert starts(plan) == {("G", "03-04 09:00"), ("G", "04-01 09:00")}
+    assert [m.items for m in sorted(plan.meetings, key=lambda m: m.start)] == [(), ("k",)]
+
+
+def test_no_meeting_in_the_quarter_before_the_item():
+    """With the window from 8 April no meeting of the quarter may come before it: not 1 April."""
+    sc = _quarterly("04-08", {date(2026, 4, 1), date(2026, 4, 8)})
+    plan = plan_of(sc)
+    assert check(sc, plan) == []
+    assert ("G", "04-08 09:00") in starts(plan) and ("G", "04-01 09:00") not in starts(plan)
+
+
+BEFORE_EXACT = replace(
+    BEFORE,
+    items=(
+        BEFORE.items[0],
+        replace(BEFORE.items[1], before=ItemLink(item="beslut", min_days=9, max_days=9)),
+    ),
+)
+
+
+def test_item_before_another_exactly():
+    """Prepared exactly 9 days before the decision on 26 March: G meets on 17 March."""
+    plan = plan_of(BEFORE_EXACT)
+    assert check(BEFORE_EXACT, plan) == []
+    (carrier,) = [m for m in plan.meetings if "beredning" in m.items]
+    assert f"{carrier.start:%m-%d}" == "03-17"
