@@ -568,7 +568,7 @@ def test_fixed_meeting_may_break_the_usual_weekday_and_time(solved):
 
 def test_first_and_last_day_of_the_period_are_inside(solved):
     """30 June, the period's last day, is a working day like any other; 1 January is inside
-    the period too but Nyårsdagen."""
+    the period too but Nyårsdagen; meetings on both days count for the year."""
     scenario, plan = solved
     meeting = first(plan, "AGB", 3)
     last = moved(plan, meeting.id, **at(meeting, date(2026, 6, 30)))
@@ -577,6 +577,9 @@ def test_first_and_last_day_of_the_period_are_inside(solved):
     assert messages(scenario, new_year, "calendar") == [
         "AGB 2026-01-01 is not a working day: Nyårsdagen"
     ]
+    # Both count for the year: with one meeting added by the coordinator AGB needs three.
+    assert messages(scenario, last, "counts", extra={("AGB", 2026): 1}) == []
+    assert messages(scenario, new_year, "counts", extra={("AGB", 2026): 1}) == []
 
 
 def test_overlapping_chair_terms_the_first_chairs(solved):
