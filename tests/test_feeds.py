@@ -370,3 +370,36 @@ def test_time_zone_covers_the_years_around_the_period(readable):
         date(2025, 1, 1), date(2025, 3, 30), date(2025, 10, 26), date(2026, 3, 29), date(2026, 10, 25),
         date(2027, 3, 28), date(2027, 10, 31),
     }  # fmt: skip
+
+
+def test_what_a_subscriber_sees_of_the_calendar(readable):
+    """The feeds' names, descriptions and zone as a calendar app shows them (read by vobject,
+    which unescapes X- properties too); public events with the group and its kind."""
+    scenario, plan = readable
+    files = rendered(scenario, plan)
+
+    def header(path: str) -> dict[str, str]:
+        cal = vobject.readOne(files[path].decode("utf-8"))
+        names = ("name", "x-wr-calname", "description", "x-wr-caldesc", "x-wr-timezone",
+                 "calscale")  # fmt: skip
+        return {n: cal.contents[n][0].value for n in names}
+
+    assert header("grupper/ag.ics") == {
+        "name": "AG – Arbetsgrupp äldre",
+        "x-wr-calname": "AG – Arbetsgrupp äldre",
+        "description": "Möten i Arbetsgrupp äldre (arbetsgrupp), 2 under perioden.",
+        "x-wr-caldesc": "Möten i Arbetsgrupp äldre (arbetsgrupp), 2 under perioden.",
+        "x-wr-timezone": "Europe/Stockholm",
+        "calscale": "GREGORIAN",
+    }
+    person = header("personer/sekr.ics")
+    assert person["x-wr-calname"] == "Sekreterare – möten"
+    assert person["x-wr-caldesc"] == "De möten i Flöden att läsa som Sekreterare deltar i."
+    assert header("alla.ics")["x-wr-caldesc"] == (
+        "Alla möten i Flöden att läsa, 2026-01-01–2026-12-31."
+    )
+    everything = icalendar.Calendar.from_ical(files["alla.ics"])
+    assert {str(e["CLASS"]) for e in everything.walk("VEVENT")} == {"PUBLIC"}
+    assert {tuple(map(str, e["CATEGORIES"].cats)) for e in everything.walk("VEVENT")} == {
+        ("AG", "arbetsgrupp"), ("NÄM", "nämnd"),
+    }  # fmt: skip
