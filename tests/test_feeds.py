@@ -403,3 +403,12 @@ def test_what_a_subscriber_sees_of_the_calendar(readable):
     assert {tuple(map(str, e["CATEGORIES"].cats)) for e in everything.walk("VEVENT")} == {
         ("AG", "arbetsgrupp"), ("NÄM", "nämnd"),
     }  # fmt: skip
+
+
+def test_meetings_are_numbered_by_date_in_any_order(readable):
+    """A plan read from an edited file may list meetings in any order: March is still möte 1."""
+    scenario, plan = readable
+    backwards = replace(plan, meetings=tuple(reversed(plan.meetings)))
+    found = by_summary(rendered(scenario, backwards)["grupper/ag.ics"])
+    assert found["AG – Arbetsgrupp äldre, möte 1 av 2"]["DTSTART"].to_ical() == b"20260331T090000"
+    assert found["AG – Arbetsgrupp äldre, möte 2 av 2"]["DTSTART"].to_ical() == b"20260901T090000"
