@@ -281,7 +281,8 @@ def test_what_the_arbetsgrupp_reads_before_and_after_the_chair_changes(readable)
 
 
 def test_each_person_reads_the_meetings_they_sit_in(readable):
-    """Anna only chairs AG in spring; the secretary sits only in the nämnd; Bo in three."""
+    """Anna only chairs AG in spring; the secretary sits only in the nämnd; Bo in three; the
+    person in no group has no feed."""
     scenario, plan = readable
     files = rendered(scenario, plan)
     summaries = {
