@@ -464,3 +464,50 @@ def test_item_before_another_exactly():
     assert check(BEFORE_EXACT, plan) == []
     (carrier,) = [m for m in plan.meetings if "beredning" in m.items]
     assert f"{carrier.start:%m-%d}" == "03-17"
+
+
+OPTIONAL_CHAIN = scenario(
+    [
+        replace(
+            group("BG", 1, ("thu",)),
+            meetings=Count(min=1, max=2),
+            fixed=(FixedMeeting(date=date(2026, 3, 12)), FixedMeeting(date=date(2026, 4, 9))),
+        ),
+        replace(
+            group("AG", 1, ("tue",), feeds=(Feed(to="BG", lead_days=LeadWindow(min=8, max=16)),)),
+            meetings=Count(min=1, max=2),
+        ),
+    ],
+    preferred={date(2026, 3, 3), date(2026, 3, 12), date(2026, 4, 9)},
+    people=("p", "q"),
+)
+
+
+def test_optional_meetings_in_the_chain():
+    """BG's second, optional meeting is fixed, so it is held and needs its own AG meeting,
+    which must be held too: AG meets twice although only 3 March is preferred."""
+    plan = plan_of(OPTIONAL_CHAIN)
+    assert check(OPTIONAL_CHAIN, plan) == []
+    ag = sorted(m.start.date() for m in plan.meetings if m.group == "AG")
+    assert ag[0] == date(2026, 3, 3) and ag[1] in (date(2026, 3, 24), date(2026, 3, 31))
+
+
+OPTIONAL_CARRIER = scenario(
+    [replace(group("G", 1, ("tue",)), meetings=Count(min=1, max=2))],
+    preferred={date(2026, 3, 3)},
+    items=[
+        AgendaItem(
+            id="i", title="Uppföljning", groups=("G",), window_from="04-01", window_to="04-17"
+        )  # fmt: skip
+    ],
+)
+
+
+def test_optional_meeting_that_carries_an_item_is_held():
+    """The item's window is in April but G's only preferred day is 3 March: its optional
+    second meeting is held in April to carry the item."""
+    plan = plan_of(OPTIONAL_CARRIER)
+    assert check(OPTIONAL_CARRIER, plan) == []
+    (carrier,) = [m for m in plan.meetings if "i" in m.items]
+    assert date(2026, 4, 1) <= carrier.start.date() <= date(2026, 4, 17)
+    assert ("G", "03-03 09:00") in starts(plan)
