@@ -493,7 +493,12 @@ def test_optional_meetings_in_the_chain():
 
 
 OPTIONAL_CARRIER = scenario(
-    [replace(group("G", 1, ("tue",)), meetings=Count(min=1, max=2))],
+    [
+        replace(
+            group("G", 1, ("tue",), fixed=(FixedMeeting(date=date(2026, 3, 3)),)),
+            meetings=Count(min=1, max=2),
+        )
+    ],
     preferred={date(2026, 3, 3)},
     items=[
         AgendaItem(
@@ -504,8 +509,8 @@ OPTIONAL_CARRIER = scenario(
 
 
 def test_optional_meeting_that_carries_an_item_is_held():
-    """The item's window is in April but G's only preferred day is 3 March: its optional
-    second meeting is held in April to carry the item."""
+    """The item's window is in April but G's one required meeting is fixed on 3 March: its
+    optional second meeting is held in April to carry the item."""
     plan = plan_of(OPTIONAL_CARRIER)
     assert check(OPTIONAL_CARRIER, plan) == []
     (carrier,) = [m for m in plan.meetings if "i" in m.items]
