@@ -88,7 +88,7 @@ def test_plan_then_check(tmp_path: Path):
     out = tmp_path / "out"
     result = run("plan", str(DATA / "tiny.yaml"), "--out", str(out), "--time-limit", "5")
     assert result.exit_code == 0, result.output + result.stderr
-    assert result.output.startswith("optimal: objective ")
+    assert result.stdout.startswith("optimal: objective ")  # progress goes to stderr
     assert (out / "plan.csv").read_text(encoding="utf-8").startswith("id,uid,group,start,end,")
     checked = run("check", str(DATA / "tiny.yaml"), "--plan", str(out / "plan.csv"))
     assert checked.exit_code == 0
