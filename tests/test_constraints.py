@@ -516,3 +516,21 @@ def test_optional_meeting_that_carries_an_item_is_held():
     (carrier,) = [m for m in plan.meetings if "i" in m.items]
     assert date(2026, 4, 1) <= carrier.start.date() <= date(2026, 4, 17)
     assert ("G", "03-03 09:00") in starts(plan)
+
+
+LONG_LEAD = scenario(
+    [
+        group("BG", 1, ("thu",)),
+        group("AG", 1, ("tue",), feeds=(Feed(to="BG", lead_days=LeadWindow(min=44, max=44)),)),
+    ],
+    preferred=set(),
+    people=("p", "q"),
+)
+
+
+def test_chain_across_the_whole_open_window():
+    """A lead of exactly 44 days fits only from AG's first possible day (3 March) to BG's last
+    (16 April): the solver must consider that pair."""
+    plan = plan_of(LONG_LEAD)
+    assert check(LONG_LEAD, plan) == []
+    assert starts(plan) == {("AG", "03-03 09:00"), ("BG", "04-16 09:00")}
