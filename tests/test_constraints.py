@@ -503,7 +503,7 @@ OPTIONAL_CARRIER = scenario(
     items=[
         AgendaItem(
             id="i", title="Uppföljning", groups=("G",), window_from="04-01", window_to="04-17"
-        )  # fmt: skip
+        )
     ],
 )
 
