@@ -644,3 +644,16 @@ def test_chair_terms_include_their_first_and_last_day(solved):
     assert messages(changed, plan, "availability") == [
         f"Ordförande B cannot attend AGB {day} (otillgänglig)"
     ]
+
+
+def test_half_years_and_quarters_start_in_january():
+    """In a calendar year the first half-year and the first quarter begin on 1 January."""
+    half = AgendaItem(id="h", title="Uppföljning", groups=("G",), every="half_year")
+    quarter = AgendaItem(id="q", title="Ekonomi", groups=("H",), every="quarter")
+    scenario = with_items(half, quarter, end=date(2026, 12, 31))
+    plan = hand_plan(
+        ("G", date(2026, 1, 15), ("h",)),
+        ("G", date(2026, 8, 3), ("h",)),
+        *[("H", date(2026, month, 15), ("q",)) for month in (1, 4, 7, 10)],
+    )
+    assert messages(scenario, plan, "items") == []
