@@ -14,9 +14,11 @@ written, so the worktree stays as it is whatever happens.
     python tools/mutate.py cadence/verify.py    # one module
     python tools/mutate.py --list               # the mutants, without running anything
 
-Prints killed / survived / score and each survivor as ``file:line: what changed``; exit 1 when
-the score is below ``--min-score`` (default 90). Survivors judged equivalent (no test can tell
-them apart) are listed with the reason in ``docs/mutants.md``.
+Prints killed / survived / score and each survivor as ``file:line: what changed``. Survivors
+judged equivalent (no test can tell them apart) are listed with the reason in
+``docs/mutants.md``, each as ``path :: code of the line :: change``; the score is printed with
+and without them, and the run exits 1 when the score without them is below ``--min-score``
+(default 90). A survivor that is not listed is printed with the line to list it by.
 """
 
 from __future__ import annotations
@@ -87,6 +89,25 @@ class Mutant:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.what}"
+
+    @property
+    def key(self) -> str:
+        """How docs/mutants.md names it: path, the line's code and the change (no line number,
+        which moves whenever the code above it does)."""
+        code = source(self.path).splitlines()[self.line - 1].strip()
+        return f"{self.path} :: {code} :: {self.what}"
+
+
+EQUIVALENT = ROOT / "docs" / "mutants.md"
+
+
+def equivalent() -> set[str]:
+    """The mutants docs/mutants.md lists as equivalent: its lines of the form
+    ``path :: code :: change``."""
+    if not EQUIVALENT.exists():
+        return set()
+    lines = EQUIVALENT.read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.count(" :: ") == 2}
 
 
 def _skipped(tree: ast.Module) -> set[int]:
@@ -306,6 +327,10 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--min-score", type=float, default=90.0)
     parser.add_argument("--timeout-factor", type=float, default=3.0)
+    parser.add_argument(
+        "--summarise", metavar="LOG", type=Path,
+        help="no run: summarise the output of an earlier run again (after editing docs/mutants.md)",
+    )  # fmt: skip
     args = parser.parse_args()
     paths = args.paths or list(TARGETS)
     unknown = [p for p in paths if p not in TARGETS]
@@ -317,16 +342,30 @@ def main() -> int:
             print(mutant)
         print(f"{len(everything)} mutants")
         return 0
+    outcome: dict[Mutant, str] = {}
+    if args.summarise:
+        by_name = {str(m): m for m in everything}
+        for line in args.summarise.read_text(encoding="utf-8").splitlines():
+            if line.startswith("[") and "] " in line:
+                mark, name = line.split("] ", 1)[1][:16].strip(), line.split("] ", 1)[1][17:]
+                if name in by_name:
+                    outcome[by_name[name]] = "passed" if mark == "SURVIVED" else "failed"
+        everything = [m for m in everything if m in outcome]
+        return summary(everything, outcome, paths, args.min_score)
 
     sys.path.insert(0, str(ROOT))
     for heavy in PRELOAD:  # imported once here, shared by every forked test run
         importlib.import_module(heavy)
     limits = {}
-    baseline: dict[str, str] = {}
     for path in paths:
         started = time.perf_counter()
-        run_all([(None, TARGETS[path], 3600.0)], 1, lambda _, r, p=path: baseline.update({p: r}))
-        if baseline[path] != "passed":
+        baseline: list[str] = []
+
+        def unmutated(_: Mutant | None, result: str, into: list[str] = baseline) -> None:
+            into.append(result)
+
+        run_all([(None, TARGETS[path], 3600.0)], 1, unmutated)
+        if baseline != ["passed"]:
             print(f"the tests for {path} fail before any mutation: fix them first")
             return 2
         spent = time.perf_counter() - started
@@ -334,7 +373,6 @@ def main() -> int:
         count = len([m for m in everything if m.path == path])
         print(f"{path}: {count} mutants, tests {spent:.0f} s, timeout {limits[path]:.0f} s",
               flush=True)  # fmt: skip
-    outcome: dict[Mutant, str] = {}
 
     def report(mutant: Mutant | None, result: str) -> None:
         assert mutant is not None
@@ -344,19 +382,34 @@ def main() -> int:
 
     jobs = [(m, TARGETS[m.path], limits[m.path]) for m in everything]
     run_all(jobs, max(1, args.jobs), report)
+    return summary(everything, outcome, paths, args.min_score)
 
+
+def summary(
+    everything: list[Mutant], outcome: dict[Mutant, str], paths: list[str], min_score: float
+) -> int:
+    """Print killed, survived and the scores; 1 when the score without equivalents is low."""
     survivors = [m for m in everything if outcome[m] == "passed"]
+    listed = equivalent()
+    explained = [m for m in survivors if m.key in listed]
+    unexplained = [m for m in survivors if m.key not in listed]
     killed = len(everything) - len(survivors)
-    score = 100.0 * killed / len(everything) if everything else 100.0
     print()
     for path in paths:
         mine = [m for m in everything if m.path == path]
         alive = [m for m in mine if m in survivors]
         print(f"{path}: {len(mine) - len(alive)}/{len(mine)} killed")
-    print(f"\nkilled {killed}, survived {len(survivors)}, score {score:.1f} %")
-    for mutant in survivors:
-        print(f"  survived: {mutant}")
-    return 0 if score >= args.min_score else 1
+    score = 100.0 * killed / len(everything) if everything else 100.0
+    judged = len(everything) - len(explained)
+    adjusted = 100.0 * killed / judged if judged else 100.0
+    print(f"\nkilled {killed}, survived {len(survivors)} of {len(everything)}: {score:.1f} %")
+    print(f"{len(explained)} survivors are listed as equivalent in docs/mutants.md; without them "
+          f"{killed}/{judged} killed: {adjusted:.1f} %")  # fmt: skip
+    for mutant in explained:
+        print(f"  equivalent: {mutant}")
+    for mutant in unexplained:
+        print(f"  survived:   {mutant}    [{mutant.key}]")
+    return 0 if adjusted >= min_score else 1
 
 
 if __name__ == "__main__":
