@@ -534,3 +534,21 @@ def test_chain_across_the_whole_open_window():
     plan = plan_of(LONG_LEAD)
     assert check(LONG_LEAD, plan) == []
     assert starts(plan) == {("AG", "03-03 09:00"), ("BG", "04-16 09:00")}
+
+
+SHARED = scenario(
+    [
+        group("BG", 2, ("thu",),
+              fixed=(FixedMeeting(date=date(2026, 3, 12)), FixedMeeting(date=date(2026, 3, 19)))),
+        group("AG", 1, ("tue",), feeds=(Feed(to="BG", lead_days=LeadWindow(min=8, max=16)),)),
+    ],
+    preferred={date(2026, 3, 3), date(2026, 3, 12), date(2026, 3, 19)},
+    people=("p", "q"),
+)  # fmt: skip
+
+
+def test_one_meeting_prepares_two():
+    """AG's one meeting on 3 March is 9 and 16 days before BG's two: it prepares both."""
+    plan = plan_of(SHARED)
+    assert check(SHARED, plan) == []
+    assert starts(plan) == {("AG", "03-03 09:00"), ("BG", "03-12 09:00"), ("BG", "03-19 09:00")}
