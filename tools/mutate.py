@@ -344,12 +344,14 @@ def main() -> int:
         return 0
     outcome: dict[Mutant, str] = {}
     if args.summarise:
-        by_name = {str(m): m for m in everything}
+        by_name: dict[str, list[Mutant]] = {}
+        for mutant in everything:  # one line may hold the same change twice: same name
+            by_name.setdefault(str(mutant), []).append(mutant)
         for line in args.summarise.read_text(encoding="utf-8").splitlines():
             if line.startswith("[") and "] " in line:
                 mark, name = line.split("] ", 1)[1][:16].strip(), line.split("] ", 1)[1][17:]
-                if name in by_name:
-                    outcome[by_name[name]] = "passed" if mark == "SURVIVED" else "failed"
+                if by_name.get(name):
+                    outcome[by_name[name].pop(0)] = "passed" if mark == "SURVIVED" else "failed"
         everything = [m for m in everything if m in outcome]
         return summary(everything, outcome, paths, args.min_score)
 
