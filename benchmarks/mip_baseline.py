@@ -45,6 +45,7 @@ class Mip:
             "rhythm": self._rhythm(),
             "avoid": self._avoid(),
             "person_week": self._person_week(),
+            "person_day": self._person_day(),
         }
         weights = inst.scenario.weights
         self.s.Minimize(sum(getattr(weights, g) * t for g, t in self.terms.items()))
@@ -90,7 +91,10 @@ class Mip:
     def _chain(self) -> None:
         for link in self.inst.links:
             for day, downstream in self.meet[link.to].items():
-                self.s.Add(downstream <= self.between(link.source, day - link.high, day - link.low))
+                # In the window and before the notice's write-up days (meetings before the
+                # period are not modelled here).
+                latest = link.last_source_day(day)
+                self.s.Add(downstream <= self.between(link.source, day - link.high, latest))
 
     def _conflicts(self) -> None:
         by_person_day = defaultdict(list)
@@ -100,6 +104,10 @@ class Mip:
                 for person in self.inst.attendees[(group.id, day)]:
                     by_person_day[(person, day)].append((slot.start, slot.end, var))
         posted = set()
+        if self.inst.scenario.person_day_hard:
+            for options in by_person_day.values():
+                if len(options) > 1:
+                    self.s.Add(sum(v for _, _, v in options) <= 1)
         for options in by_person_day.values():
             for start in {s for s, _, _ in options}:
                 running = [v for s, e, v in options if s <= start < e]
@@ -155,7 +163,7 @@ class Mip:
             for day, downstream in self.meet[link.to].items():
                 for reach in goals.lead_reaches(link):
                     late = self.s.BoolVar("")
-                    near = self.between(link.source, day - reach, day - link.low)
+                    near = self.between(link.source, day - reach, link.last_source_day(day))
                     self.s.Add(late >= downstream - near)
                     units.append(late)
         return sum(units)
@@ -163,28 +171,12 @@ class Mip:
     def _rhythm(self):
         inst, units = self.inst, []
         for group in inst.groups:
-            for day, meet in self.meet[group.id].items():
-                if goals.weekday(inst, day) != group.usual_weekday:
-                    units.append(meet)
-            for target in goals.spread_targets(group):
-                piece = group.counts[target.slice_index]
-                # The k-th meeting must fall on a day in one of the runs of consecutive options
-                # whose week of the month is near its ideal day's.
-                runs: list[list[int]] = []
-                for day in (d for d in group.days if piece.first <= d <= piece.last):
-                    if not goals.same_week_of_month(inst, day, target.ideal):
-                        if runs and runs[-1]:
-                            runs.append([])
-                        continue
-                    if not runs:
-                        runs.append([])
-                    runs[-1].append(day)
-                inside = [
-                    self._kth_in(group.id, piece.first, target.k, run[0], run[-1])
-                    for run in runs
-                    if run
-                ]
-                units.append(1 - sum(inside))
+            usual_start = group.slots[group.usual_slot].start
+            for (day, j), var in self.x[group.id].items():
+                off_day = goals.weekday(inst, day) != group.usual_weekday
+                off_start = len(group.slots) > 1 and group.slots[j].start != usual_start
+                if off_day or off_start:
+                    units.append((off_day + off_start) * var)
         return sum(units)
 
     def _avoid(self):
@@ -208,6 +200,24 @@ class Mip:
                 over = self.s.IntVar(0, len(meetings), "")
                 self.s.Add(over >= sum(meetings) - inst.scenario.person_week_limit)
                 units.append(over)
+        return sum(units)
+
+    def _person_day(self):
+        inst = self.inst
+        if inst.scenario.person_day_hard or inst.scenario.weights.person_day == 0:
+            return 0
+        load = defaultdict(list)
+        for group in inst.groups:
+            for day, meet in self.meet[group.id].items():
+                for person in inst.attendees[(group.id, day)]:
+                    load[(person, day)].append(meet)
+        units = []
+        for meetings in load.values():
+            for a in range(len(meetings)):
+                for b in range(a + 1, len(meetings)):
+                    both = self.s.BoolVar("")
+                    self.s.Add(both >= meetings[a] + meetings[b] - 1)
+                    units.append(both)
         return sum(units)
 
     def placed(self) -> dict[str, list[tuple[int, int]]]:

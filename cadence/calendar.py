@@ -22,11 +22,15 @@ from cadence.scenario import (
     Finding,
     Period,
     Person,
+    Restart,
     parse_month_day,
 )
 
 LOOKBACK_DAYS = 62
 """Days before the period whose holidays and breaks are known: notices of its first meetings."""
+
+RESULT_DUE_WORKING_DAYS = 1
+"""Working days before a notice (kallelse) that the preparing groups' results are due."""
 
 _HALF_DAY = re.compile(r"från kl\.? ?(\d{1,2})[.:](\d{2})")
 
@@ -36,7 +40,7 @@ class DayNote:
     """Why a day is special: a blocking holiday, a half day, a break or a discouraged day."""
 
     day: date
-    kind: str  # "holiday", "half_day", "blackout", "avoid"
+    kind: str  # "holiday", "half_day", "blackout", "avoid" (restart days too)
     name: str
     weight: int = 0
     cutoff: time | None = None
@@ -119,6 +123,33 @@ class WorkCalendar:
         for avoid in rules.avoid:
             for day in self.expand(avoid):
                 self.avoid.setdefault(day, []).append((avoid.name, avoid.weight))
+        self.restart: dict[date, str] = {}
+        if rules.restart is not None:
+            for day, name in self._restart_days(rules.restart):
+                self.restart[day] = name
+                self.avoid.setdefault(day, []).append((name, rules.restart.weight))
+
+    def _restart_days(self, restart: Restart) -> Iterator[tuple[date, str]]:
+        """The first ``restart.days`` working days after each break of at least
+        ``restart.min_break_days`` days off in a row (weekends and holidays next to a blackout
+        count), named after the break."""
+        day = self.period.start - timedelta(days=LOOKBACK_DAYS)
+        run, name = 0, None
+        left, label = 0, ""
+        while day <= self.period.end:
+            if self.is_working_day(day):
+                if name is not None and run >= restart.min_break_days:
+                    left = restart.days
+                    label = f"Första dagarna efter {name.lower()}"
+                run, name = 0, None
+                if left > 0:
+                    left -= 1
+                    if day >= self.period.start:
+                        yield day, label
+            else:
+                run += 1
+                name = name or self.blackout.get(day)
+            day += timedelta(days=1)
 
     # -- days -------------------------------------------------------------------------------
 
@@ -144,6 +175,12 @@ class WorkCalendar:
             notice -= timedelta(days=1)
         return notice
 
+    def result_due_day(self, notice: date, prepared_on: date) -> date:
+        """The day a preparing group's written result is due for a meeting whose notice goes out
+        on ``notice``: the working day before the notice, so that the papers are in when it is
+        sent, but never before the preparing meeting on ``prepared_on``."""
+        return max(self.working_days_before(notice, RESULT_DUE_WORKING_DAYS), prepared_on)
+
     def working_days_before(self, day: date, count: int) -> date:
         """The ``count``-th working day before ``day`` (``day`` itself not counted)."""
         floor = self.period.start - timedelta(days=LOOKBACK_DAYS)
@@ -152,6 +189,12 @@ class WorkCalendar:
             if self.is_working_day(day):
                 count -= 1
         return day
+
+    def preparation_deadline(self, day: date, notice_days: int, writeup_days: int) -> date:
+        """The last day a meeting that prepares a meeting on ``day`` may be held: ``writeup_days``
+        working days must lie between it and the prepared meeting's notice day."""
+        notice = self.notice_day(day, notice_days)
+        return self.working_days_before(notice, writeup_days) - timedelta(days=1)
 
     def blocked_reason(self, day: date) -> str | None:
         """Why no meeting can be held on ``day``, in Swedish, or None for a working day."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time
 from functools import wraps
 from pathlib import Path
@@ -18,7 +19,8 @@ import click
 from cadence import loader, sv
 from cadence.calendar import WorkCalendar
 from cadence.errors import CadenceError, InfeasibleError, InputError
-from cadence.scenario import Scenario
+from cadence.progress import Progress
+from cadence.scenario import Publish, Scenario
 from cadence.state import FILE as STATE_FILE
 from cadence.state import Change, Record, State
 from cadence.state import extra as state_extra
@@ -78,8 +80,8 @@ def validate(scenario: Path) -> None:
     """Check a scenario file and report every problem with its line."""
     loaded = _load(scenario)
     s = loaded.scenario
-    low = sum(g.meetings.min for g in s.groups)
-    high = sum(g.meetings.max for g in s.groups)
+    low = sum(g.meetings.low for g in s.groups)
+    high = sum(g.meetings.high for g in s.groups)
     asked = str(low) if low == high else f"{low}–{high}"
     click.echo(
         f"{scenario}: valid. {len(s.groups)} groups, {len(s.people)} people, "
@@ -118,9 +120,13 @@ def calendar(scenario: Path, year: int | None, as_csv: bool) -> None:
         click.echo(f"{len(working)} working days.")
 
 
-def _progress(elapsed: float, objective: float, bound: float) -> None:
-    if elapsed >= 1.0:
-        click.echo(f"  {elapsed:6.1f} s  best {objective:.0f}  bound {bound:.0f}", err=True)
+def with_base_url(scenario: Scenario, base_url: str, where: str = "--base-url") -> Scenario:
+    """The scenario published at ``base_url`` (checked like the scenario key)."""
+    publish = Publish(base_url=base_url)
+    problems = [message for _, message in publish.problems()]
+    if problems:
+        raise InputError(f"{where}: {'; '.join(problems)}")
+    return replace(scenario, publish=publish)
 
 
 def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -147,9 +153,17 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--as-of",
             type=click.DateTime(formats=["%Y-%m-%d"]),
+            metavar="DATE",
             default=None,
             help="Meetings before this day are held and never move (default when a plan is "
             "published in --out: today; else the scenario's period.as_of).",
+        ),
+        click.option(
+            "--base-url",
+            metavar="URL",
+            help="Web address the output folder is published at, e.g. "
+            "https://example.org/kalender: index.html, the feeds and the change report then "
+            "give full https:// and webcal:// addresses (overrides publish.base_url).",
         ),
         click.option(
             "--keep-cancelled",
@@ -171,16 +185,24 @@ def _replan(
     workers: int,
     as_of: datetime | None,
     keep_cancelled: int,
+    base_url: str | None = None,
     change: Callable[[Scenario, State, date], Change] | None = None,
 ) -> None:
     """Load, (re-)plan with the published state and an optional new change, write, report."""
     from cadence import solver
+    from cadence.export.report import MARKDOWN as REPORT
     from cadence.export.report import text
-    from cadence.output import write_folder
+    from cadence.output import PUBLISHED_AT, published_at, write_folder
     from cadence.replan import run
 
     loaded = _load(scenario)
     folder = out or Path("exports") / scenario.stem
+    if base_url is not None:
+        loaded = replace(loaded, scenario=with_base_url(loaded.scenario, base_url))
+    elif loaded.scenario.publish.base is None and (known := published_at(folder)):
+        # Where an earlier run was told the folder is published: a move keeps the addresses.
+        where = str(folder / PUBLISHED_AT)
+        loaded = replace(loaded, scenario=with_base_url(loaded.scenario, known, where))
     state = load_state(folder, loaded.scenario.name, scenario.stem)
     cutoff = as_of.date() if as_of else loaded.scenario.period.as_of
     if state is not None and cutoff is None:
@@ -193,21 +215,32 @@ def _replan(
         assert cutoff is not None
         state = state.with_change(change(loaded.scenario, state, cutoff))
     settings = solver.Settings(time_limit=time_limit, workers=workers)
-    try:
-        done = run(
-            loaded.scenario, scenario.stem, state, settings, cutoff, _progress, keep_cancelled
-        )
-    except InfeasibleError as err:
-        if change is None:
-            raise
-        raise InfeasibleError(f"refused, nothing changed: {err}") from None
+    stream = sys.stderr
+    with Progress(stream, live=stream.isatty()) as progress:
+        progress.phase("solving", "building the model, looking for a first plan")
+        try:
+            done = run(
+                loaded.scenario, scenario.stem, state, settings, cutoff, progress, keep_cancelled
+            )
+        except InfeasibleError as err:
+            if change is None:
+                raise
+            raise InfeasibleError(f"refused, nothing changed: {err}") from None
+        if not done.violations:
+            progress.phase("writing", str(folder))
+            write_folder(folder, done.files)
     result = done.result
     if done.violations:  # the solver and the verifier disagree: never publish such a plan
         for violation in done.violations:
             click.echo(f"violation: {violation}", err=True)
         raise CadenceError("the plan breaks the rules above; nothing was written")
-    write_folder(folder, done.files)
-    gap = "" if result.status == "optimal" else f", bound {result.bound:.0f}"
+    if result.status == "optimal":
+        gap = " (proven best)"
+    elif result.bound is None:
+        gap = " (the first plan that keeps every rule: the search found none better in time)"
+    else:
+        share = max(0.0, done.objective - result.bound) / max(1.0, abs(done.objective))
+        gap = f", bound {result.bound:.0f}, gap {share:.1%}"
     click.echo(
         f"{result.status}: objective {done.objective}{gap}, solved in "
         f"{result.solve_seconds:.2f} s ({result.variables} variables, "
@@ -224,6 +257,7 @@ def _replan(
     counts = ", ".join(f"{g} {len(ms)}" for g, ms in result.meetings.items())
     click.echo(f"meetings: {counts}")
     if done.entries is not None:
+        click.echo(f"changes since the last publication (in Swedish, as in {REPORT}):")
         click.echo(text(done.entries), nl=False)
     click.echo(f"wrote {folder}: plan, feeds, årshjul, plan.json; open {folder / 'index.html'}")
 
@@ -276,9 +310,11 @@ def _not_fixed(scenario: Scenario, record: Record) -> None:
 
 @main.command()
 @click.argument("meeting")
-@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("day", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]))
 @scenario_argument
-@click.option("--time", "at", type=click.DateTime(formats=["%H:%M"]), help="New start time.")
+@click.option(
+    "--time", "at", metavar="HH:MM", type=click.DateTime(formats=["%H:%M"]), help="New start time."
+)
 @_solve_options
 @_domain_errors
 def move(
@@ -288,7 +324,12 @@ def move(
     at: datetime | None,
     **solve: Any,
 ) -> None:
-    """Move MEETING (its id in plan.csv) to DAY and re-plan; the move is kept by later runs."""
+    """Move MEETING (its id in plan.csv) to DATE (YYYY-MM-DD) and re-plan; the move is kept
+    by later runs.
+
+    \b
+    Example: cadence move NSV-2026-04 2026-10-22 --out exports/sormland-2026
+    """
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:
         record = _published(state, meeting, cutoff)
@@ -310,7 +351,11 @@ def cancel(
     scenario: Path,
     **solve: Any,
 ) -> None:
-    """Cancel MEETING and re-plan: its group meets once less that year."""
+    """Cancel MEETING (its id in plan.csv) and re-plan: its group meets once less that year.
+
+    \b
+    Example: cadence cancel AVÄ-2026-05
+    """
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:
         record = _published(state, meeting, cutoff)
@@ -322,9 +367,11 @@ def cancel(
 
 @main.command()
 @click.argument("group")
-@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("day", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]))
 @scenario_argument
-@click.option("--time", "at", type=click.DateTime(formats=["%H:%M"]), help="Start time.")
+@click.option(
+    "--time", "at", metavar="HH:MM", type=click.DateTime(formats=["%H:%M"]), help="Start time."
+)
 @_solve_options
 @_domain_errors
 def add(
@@ -334,7 +381,12 @@ def add(
     at: datetime | None,
     **solve: Any,
 ) -> None:
-    """Add an extra meeting of GROUP on DAY and re-plan: the group meets once more that year."""
+    """Add an extra meeting of GROUP on DATE (YYYY-MM-DD) and re-plan: the group meets once
+    more that year.
+
+    \b
+    Example: cadence add BGÄ 2026-11-26 --time 13:00
+    """
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:
         _not_past(day.date(), cutoff)

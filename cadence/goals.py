@@ -1,21 +1,26 @@
-"""The soft goals, defined once on an instance and a set of meeting days.
+"""The soft goals, defined once on an instance and a set of meetings.
 
 The solver's objective encodes these definitions; a plan computes its own objective with
-:func:`penalties`, and at a proven optimum the two agree. Every goal counts whole units (most of
-them "weeks away from what we want"), so the scenario's weights trade them against each other
-and the solver can prove its bound with few distinct objective values:
+:func:`penalties`, and at a proven optimum the two agree. Every goal counts whole units, so the
+scenario's weights trade them against each other and the solver can prove its bound with few
+distinct objective values:
 
-- ``spread``: the k-th of a group's n required meetings in a year has an ideal day, (2k+1)/2n of
-  the way along the group's open days of that year (breaks and holidays do not count), moved by
-  the group's stage in the chain (:func:`cadence.instance.stages`). A unit for each of the
+- ``spread``: the k-th of a group's n required meetings in a year has an ideal day: the open day
+  (2k+1)/2n of the way along the group's open days of that year (breaks and holidays do not
+  count), moved by the group's stage in the chain (:func:`cadence.instance.stages`) counted in
+  open days, so an ideal day is always a day the group could meet. A unit for each of the
   thresholds 3, 10, 17 and 24 days that the meeting is further away than.
 - ``lead``: for each meeting of a prepared group and each group that prepares it, the lead is
-  the days since the latest preparing meeting inside the lead window. A unit for each of the
-  thresholds preferred, preferred + 7, … (below the window's maximum) that the lead exceeds.
-- ``rhythm``: a unit for each meeting not on the group's usual weekday, and one for each required
-  meeting whose week of the month (days 1–7, 8–14, …) is more than one away from its ideal day's.
-- ``avoid``: the avoid weight of each meeting's day (school holidays, klämdagar, …).
+  the days since the latest preparing meeting that the chain allows (inside the window and
+  before the notice's write-up days). A lead up to a week beyond the preferred one is free (so
+  a weekday difference is never paid twice); a unit for each further whole week.
+- ``rhythm``: a unit for each meeting not on its group's usual weekday, and one for each meeting
+  not at its usual start time.
+- ``avoid``: the avoid weight of each meeting's day (school holidays, klämdagar, the first days
+  after a break, …).
 - ``person_week``: for each person and ISO week, the meetings beyond ``person_week_limit``.
+- ``person_day``: for each person, each pair of their meetings on the same day (unless
+  ``person_day_hard`` makes that a rule).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from dataclasses import dataclass
 
 from cadence.instance import GroupData, Instance, Link
 
-GOALS = ("spread", "lead", "rhythm", "avoid", "person_week")
+GOALS = ("spread", "lead", "rhythm", "avoid", "person_week", "person_day")
 SPREAD_THRESHOLDS = (3, 10, 17, 24)
 LEAD_STEP_DAYS = 7
 
@@ -46,11 +51,15 @@ def spread_targets(group: GroupData) -> list[SpreadTarget]:
     targets = []
     for si, (piece, open_days) in enumerate(zip(group.counts, group.open_days, strict=True)):
         n, size = piece.low, len(open_days)
-        if n == 0 or size == 0:
-            continue
+        fixed = sum(piece.first <= day <= piece.last for day, _ in group.fixed)
+        if n == 0 or size == 0 or fixed >= n:
+            continue  # nothing to spread: every meeting of the year is decided
+        # The stage in open days: as many open days as the group has per calendar day.
+        span = open_days[-1] - open_days[0] + 1
+        shift = round(group.stage * size / span)
         for k in range(n):
-            ideal = open_days[(2 * k + 1) * size // (2 * n)] + group.stage
-            ideal = min(max(ideal, open_days[0]), open_days[-1])
+            position = (2 * k + 1) * size // (2 * n) + shift
+            ideal = open_days[min(max(position, 0), size - 1)]
             targets.append(SpreadTarget(group.id, si, k, ideal))
     return targets
 
@@ -60,20 +69,23 @@ def spread_units(deviation: int) -> int:
 
 
 def lead_reaches(link: Link) -> list[int]:
-    """Leads beyond which one more unit is due: preferred, preferred + 7, … below the maximum."""
-    return list(range(link.preferred, link.high, LEAD_STEP_DAYS))
+    """Leads beyond which one more unit is due: a week past the preferred lead, then each
+    further week, below the window's maximum."""
+    first = link.preferred + LEAD_STEP_DAYS - 1
+    return list(range(first, link.high, LEAD_STEP_DAYS))
+
+
+def preparing_day(link: Link, day: int, sources: Sequence[int]) -> int | None:
+    """The latest of ``sources`` (sorted days, earlier meetings before the period included)
+    that may prepare a meeting on ``day``, or None when the chain is broken there."""
+    i = bisect.bisect_right(sources, link.last_source_day(day)) - 1
+    if i < 0 or sources[i] < day - link.high:
+        return None
+    return sources[i]
 
 
 def weekday(instance: Instance, day: int) -> int:
     return instance.day(day).weekday()
-
-
-def week_of_month(instance: Instance, day: int) -> int:
-    return (instance.day(day).day - 1) // 7
-
-
-def same_week_of_month(instance: Instance, day: int, ideal: int) -> bool:
-    return abs(week_of_month(instance, day) - week_of_month(instance, ideal)) <= 1
 
 
 def iso_week(instance: Instance, day: int) -> tuple[int, int]:
@@ -81,9 +93,12 @@ def iso_week(instance: Instance, day: int) -> tuple[int, int]:
     return iso.year, iso.week
 
 
-def penalties(instance: Instance, days: Mapping[str, Sequence[int]]) -> dict[str, int]:
-    """Each goal's unweighted penalty for meetings on ``days`` (group id → meeting days)."""
-    ordered = {g: sorted(ds) for g, ds in days.items()}
+def penalties(
+    instance: Instance, meetings: Mapping[str, Sequence[tuple[int, int]]]
+) -> dict[str, int]:
+    """Each goal's unweighted penalty for meetings at ``meetings`` (group id → (day, start
+    minute) of each meeting)."""
+    ordered = {g: sorted(d for d, _ in ms) for g, ms in meetings.items()}
     result = dict.fromkeys(GOALS, 0)
 
     for group in instance.groups:
@@ -95,33 +110,31 @@ def penalties(instance: Instance, days: Mapping[str, Sequence[int]]) -> dict[str
                 result["spread"] += spread_units(abs(in_slice[target.k] - target.ideal))
 
     for link in instance.links:
-        sources = ordered.get(link.source, [])
+        sources = [*instance.group(link.source).preceding, *ordered.get(link.source, [])]
         for day in ordered.get(link.to, []):
-            i = bisect.bisect_right(sources, day - link.low) - 1
-            if i < 0 or sources[i] < day - link.high:
+            source = preparing_day(link, day, sources)
+            if source is None:
                 continue  # the chain is broken here; the verifier reports it
-            lead = day - sources[i]
-            result["lead"] += sum(1 for reach in lead_reaches(link) if lead > reach)
+            result["lead"] += sum(1 for reach in lead_reaches(link) if day - source > reach)
 
     for group in instance.groups:
-        mine = ordered.get(group.id, [])
-        result["rhythm"] += sum(weekday(instance, d) != group.usual_weekday for d in mine)
-        for target in spread_targets(group):
-            piece = group.counts[target.slice_index]
-            in_slice = [d for d in mine if piece.first <= d <= piece.last]
-            if target.k < len(in_slice):
-                result["rhythm"] += not same_week_of_month(
-                    instance, in_slice[target.k], target.ideal
-                )
-        result["avoid"] += sum(instance.avoid[d] for d in mine)
+        usual_start = group.slots[group.usual_slot].start
+        for day, minute in meetings.get(group.id, []):
+            result["rhythm"] += weekday(instance, day) != group.usual_weekday
+            result["rhythm"] += minute != usual_start and len(group.slots) > 1
+            result["avoid"] += instance.avoid[day]
 
-    load: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+    week_load: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+    day_load: dict[tuple[str, int], int] = defaultdict(int)
     for group_id, mine in ordered.items():
         for day in mine:
             for person in instance.attendees[(group_id, day)]:
-                load[(person, iso_week(instance, day))] += 1
+                week_load[(person, iso_week(instance, day))] += 1
+                day_load[(person, day)] += 1
     limit = instance.scenario.person_week_limit
-    result["person_week"] = sum(max(0, n - limit) for n in load.values())
+    result["person_week"] = sum(max(0, n - limit) for n in week_load.values())
+    if not instance.scenario.person_day_hard:
+        result["person_day"] = sum(n * (n - 1) // 2 for n in day_load.values())
     return result
 
 

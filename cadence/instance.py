@@ -8,6 +8,8 @@ read the same instance, so the rules are written once.
 
 from __future__ import annotations
 
+import bisect
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
@@ -25,7 +27,7 @@ from cadence.scenario import (
     parse_month_day,
     year_slices,
 )
-from cadence.validate import end_time, open_days
+from cadence.validate import end_time, max_meetings, open_days
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class CountSlice:
     low: int
     high: int
     year: int
+    months: tuple[tuple[int, int], ...] = ()
+    """With a count per month: (first, last day) of each month with meetings, in order."""
+    per_month: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,10 @@ class GroupData:
     """Per count slice, the calendar's open days for the group (the spread goal's scale)."""
     usual_weekday: int
     """Monday = 0: the weekday the rhythm goal expects the group to meet on."""
+    usual_slot: int = 0
+    """Index in ``slots`` of the start time the rhythm goal expects."""
+    preceding: tuple[int, ...] = ()
+    """Days (negative: before the period) of the group's meetings before the period."""
     stage: int = 0
     """Days from a round's midpoint at which the group's meetings are ideal: negative for the
     groups that prepare, positive for those that decide (see :func:`stages`)."""
@@ -83,13 +92,27 @@ class GroupData:
 
 @dataclass(frozen=True)
 class Link:
-    """Each meeting of ``to`` needs a meeting of ``source`` ``low``..``high`` days before it."""
+    """Each meeting of ``to`` needs a meeting of ``source`` ``low``..``high`` days before it,
+    and no later than ``latest[day]`` for a meeting of ``to`` on ``day``: ``writeup`` working days
+    before that meeting's notice (kallelse)."""
 
     source: str
     to: str
     low: int
     high: int
     preferred: int
+    writeup: int = 0
+    latest: tuple[tuple[int, int], ...] = ()
+    """(day of the prepared meeting, latest day of its preparing meeting), where the notice
+    makes it earlier than ``day - low``."""
+
+    @cached_property
+    def deadline(self) -> dict[int, int]:
+        return dict(self.latest)
+
+    def last_source_day(self, day: int) -> int:
+        """The latest day a preparing meeting may be on, for a prepared meeting on ``day``."""
+        return min(day - self.low, self.deadline.get(day, day - self.low))
 
 
 @dataclass(frozen=True)
@@ -131,6 +154,12 @@ class Instance:
     """Avoid weight of each day of the period."""
     attendees: dict[tuple[str, int], tuple[str, ...]] = field(repr=False)
     """(group id, day) → ids of the people at a meeting of that group on that day."""
+    chairs: dict[tuple[str, int], str | None] = field(repr=False, default_factory=dict)
+    """(group id, day) → who chairs a meeting of that group on that day (the deputy when the
+    chair cannot come)."""
+
+    def chair(self, group_id: str, day: int) -> str | None:
+        return self.chairs.get((group_id, day))
 
     @property
     def horizon(self) -> int:
@@ -190,13 +219,16 @@ def build(
 
     groups = []
     present: dict[tuple[str, int], tuple[str, ...]] = {}
+    chairs: dict[tuple[str, int], str | None] = {}
     for gi, group in enumerate(scenario.groups):
         decided = [(f.date, f.time or group.start_times[0]) for f in group.fixed]
         decided += [(h.day, h.start) for h in held_by_group.get(group.id, [])]
         slot_times = list(dict.fromkeys([*group.start_times, *(t for _, t in decided)]))
         slots = tuple(Slot(t.hour * 60 + t.minute, group.duration_minutes) for t in slot_times)
         for day in cal.all_days:
-            present[(group.id, (day - start).days)] = attendees(group, day)
+            chair = chair_for(cal, people_by_id, group, day)
+            chairs[(group.id, (day - start).days)] = chair
+            present[(group.id, (day - start).days)] = attendees(group, day, chair)
         decided_set = set(decided)
         held_days = {d for d, _ in decided}
         past = {
@@ -260,13 +292,18 @@ def build(
                 max_gap=group.max_days_between,
                 fixed=tuple(sorted(set(fixed))),
                 open_days=spread,
-                usual_weekday=WEEKDAYS.index(
-                    group.usual_weekday or group.weekdays[gi % len(group.weekdays)]
-                ),
+                usual_weekday=WEEKDAYS.index(usual_weekdays(scenario)[group.id]),
+                usual_slot=slot_times.index(group.usual_start or group.start_times[0]),
+                preceding=tuple(sorted((d - start).days for d in group.preceding)),
             )
         )
 
-    links = chain_links(scenario)
+    links = tuple(_with_deadlines(link, cal, scenario, groups) for link in chain_links(scenario))
+    for group_data in groups:  # before the chain narrows the days: the first cause
+        _check_room(group_data, "")
+    groups = _preparable(groups, links)
+    for group_data in groups:
+        _check_room(group_data, " and the groups that prepare it meeting in time")
     shift = stages([g.id for g in groups], links)
     groups = [replace(g, stage=shift[g.id]) for g in groups]
     horizon = (scenario.period.end - start).days + 1
@@ -279,16 +316,127 @@ def build(
         dues=tuple(_dues(scenario, horizon)),
         avoid=avoid,
         attendees=present,
+        chairs=chairs,
     )
 
 
 def chain_links(scenario: Scenario) -> tuple[Link, ...]:
     """Every feed of the scenario as a link (preferred lead: the window's minimum if not given)."""
     return tuple(
-        Link(g.id, f.to, f.lead_days.min, f.lead_days.max, f.lead_days.preferred or f.lead_days.min)
+        Link(
+            g.id,
+            f.to,
+            f.lead_days.min,
+            f.lead_days.max,
+            f.lead_days.preferred or f.lead_days.min,
+            g.writeup(f, scenario.writeup_days),
+        )
         for g in scenario.groups
         for f in g.feeds
     )
+
+
+def _with_deadlines(
+    link: Link, cal: WorkCalendar, scenario: Scenario, groups: list[GroupData]
+) -> Link:
+    """The link with the latest preparing day for each day the prepared group may meet on,
+    where the notice and write-up days make it earlier than the window's minimum."""
+    to = scenario.group(link.to)
+    start = scenario.period.start
+    latest = []
+    for day in next(g for g in groups if g.id == link.to).days:
+        when = start + timedelta(days=day)
+        last = (cal.preparation_deadline(when, to.notice_days, link.writeup) - start).days
+        if last < day - link.low:
+            latest.append((day, last))
+    return replace(link, latest=tuple(latest))
+
+
+def _check_room(group: GroupData, because: str) -> None:
+    """Raise when a year of the group has fewer possible days than meetings it must hold."""
+    for piece in group.counts:
+        days = [d for d in group.days if piece.first <= d <= piece.last]
+        fit = max_meetings(days, group.min_gap)
+        if fit < piece.low:
+            raise InfeasibleError(
+                f"{group.id} needs {piece.low} meetings in {piece.year}, but with its attendees' "
+                f"unavailability{because} and {group.min_gap} days between meetings only {fit} "
+                f"fit"
+            )
+
+
+def _preparable(groups: list[GroupData], links: tuple[Link, ...]) -> list[GroupData]:
+    """Drop the days on which a prepared group cannot meet because no day of a group that
+    prepares it lies in the lead window before them (in time for the notice), repeated down the
+    chain until nothing changes. Decided days stay: a broken chain there is for the solver to
+    report. Fewer days make the model smaller and its first plan faster to find."""
+    by_id = {g.id: g for g in groups}
+    changed = True
+    while changed:
+        changed = False
+        for link in links:
+            target = by_id[link.to]
+            source = by_id[link.source]
+            source_days = sorted({*source.preceding, *source.days})
+            decided = {day for day, _ in target.fixed}
+            keep = tuple(
+                (day, slots)
+                for day, slots in target.options
+                if day in decided or _reachable(link, day, source_days)
+            )
+            if len(keep) < len(target.options):
+                by_id[link.to] = replace(target, options=keep)
+                changed = True
+    return [by_id[g.id] for g in groups]
+
+
+def _reachable(link: Link, day: int, source_days: list[int]) -> bool:
+    i = bisect.bisect_right(source_days, link.last_source_day(day)) - 1
+    return i >= 0 and source_days[i] >= day - link.high
+
+
+def usual_weekdays(scenario: Scenario) -> dict[str, str]:
+    """Each group's usual weekday: the scenario's, or derived from the structure.
+
+    Derived, never from the order of groups in the file: groups are taken down the chain from
+    the deciding bodies (a group's usual day is set before the groups that prepare it), and by
+    id within a level. Among the weekdays a group may use it takes the one that the fewest
+    groups sharing a person with it already have; then the one that puts its meetings exactly
+    the preferred lead before the groups it prepares (a lead of 14 days before a Thursday is a
+    Thursday); then the earliest in the week. Any weekday fits a preferred lead, since the lead
+    goal counts whole weeks beyond it.
+    """
+    chosen: dict[str, str] = {g.id: g.usual_weekday for g in scenario.groups if g.usual_weekday}
+    people = {g.id: {*g.members, *(t.person for t in g.chairs)} for g in scenario.groups}
+    depth: dict[str, int] = {}
+
+    def level(group_id: str) -> int:
+        if group_id not in depth:
+            depth[group_id] = 0
+            feeds = scenario.group(group_id).feeds
+            depth[group_id] = 1 + max((level(f.to) for f in feeds), default=-1)
+        return depth[group_id]
+
+    for group in sorted(scenario.groups, key=lambda g: (level(g.id), g.id)):
+        if group.id in chosen:
+            continue
+        wanted: Counter[str] = Counter()
+        for feed in group.feeds:
+            if feed.to in chosen:
+                target = WEEKDAYS.index(chosen[feed.to])
+                preferred = feed.lead_days.preferred or feed.lead_days.min
+                wanted[WEEKDAYS[(target - preferred) % 7]] += 1
+        sharing = [
+            chosen[other.id]
+            for other in scenario.groups
+            if other.id in chosen and other.id != group.id and people[other.id] & people[group.id]
+        ]
+        busy = Counter(sharing)
+        chosen[group.id] = min(
+            group.weekdays,
+            key=lambda d: (busy[d], -wanted[d], WEEKDAYS.index(d)),
+        )
+    return chosen
 
 
 def stages(group_ids: list[str], links: tuple[Link, ...]) -> dict[str, int]:
@@ -331,10 +479,32 @@ def stages(group_ids: list[str], links: tuple[Link, ...]) -> dict[str, int]:
     return {g: offset[g] + (-span[root(g)]) // 2 for g in group_ids}
 
 
-def attendees(group: Group, day: date) -> tuple[str, ...]:
-    chair = group.chair_on(day)
+def attendees(group: Group, day: date, chair: str | None = None) -> tuple[str, ...]:
+    """The chair (``chair``, or the term's chair on ``day``) and the members."""
+    chair = chair or group.chair_on(day)
     people = [chair] if chair else []
     return tuple(dict.fromkeys([*people, *group.members]))
+
+
+def chair_for(
+    cal: WorkCalendar, people_by_id: Mapping[str, Person], group: Group, day: date
+) -> str | None:
+    """Who chairs a meeting on ``day``: the term's chair, or its deputy when the chair cannot
+    come at any of the group's start times and the deputy can at one of them."""
+    term = group.term_on(day)
+    if term is None:
+        return None
+    if term.deputy is None:
+        return term.person
+
+    def free(person_id: str) -> bool:
+        person = people_by_id[person_id]
+        return any(
+            cal.unavailable_reason(person, day, s, end_time(s, group.duration_minutes)) is None
+            for s in group.start_times
+        )
+
+    return term.deputy if not free(term.person) and free(term.deputy) else term.person
 
 
 def _may_meet(
@@ -381,7 +551,23 @@ def _fixed_reason(
 def _count_slice(piece: YearSlice, group: Group, start: date, extra: int = 0) -> CountSlice:
     low, high = piece.counts(group.meetings)
     low, high = max(0, low + extra), max(0, high + extra)
-    return CountSlice((piece.first - start).days, (piece.last - start).days, low, high, piece.year)
+    months: tuple[tuple[int, int], ...] = ()
+    per_month = group.meetings.per_month or 0
+    if per_month and not extra and group.meetings.for_year(piece.year) is None:
+        # Ordered meetings, a fixed number a month: the k-th meeting is in a known month.
+        months = tuple(
+            ((first - start).days, (last - start).days)
+            for first, last in piece.months(group.meetings)
+        )
+    return CountSlice(
+        (piece.first - start).days,
+        (piece.last - start).days,
+        low,
+        high,
+        piece.year,
+        months,
+        per_month if months else 0,
+    )
 
 
 def occurrences(scenario: Scenario, every: str) -> list[tuple[date, date]]:
@@ -447,7 +633,7 @@ def _dues(scenario: Scenario, horizon: int) -> list[Due]:
         else:
             link = item.before
             for target in by_item[link.item]:
-                for group_id in scenario.item_groups(item):
+                for group_id in before_groups(scenario, item, target.group):
                     key = f"{item.id}/{group_id}/{target.key}"
                     dues.append(
                         Due(
@@ -465,6 +651,15 @@ def _dues(scenario: Scenario, horizon: int) -> list[Due]:
                     )
         by_item[item.id] = dues
     return [due for item in ordered for due in by_item[item.id]]
+
+
+def before_groups(scenario: Scenario, item: AgendaItem, target_group: str) -> tuple[str, ...]:
+    """The groups that carry a ``before`` item ahead of ``target_group``'s meeting: those of the
+    item's groups that prepare ``target_group`` (each arbetsgrupp for its own
+    beredningsgrupp), or all of them when none does."""
+    groups = scenario.item_groups(item)
+    feeding = tuple(g for g in groups if any(f.to == target_group for f in scenario.group(g).feeds))
+    return feeding or groups
 
 
 def _items_in_dependency_order(scenario: Scenario) -> list[AgendaItem]:

@@ -82,7 +82,8 @@ def loads(text: str, source: FilePath) -> Loaded:
         findings.extend(validate.calendar_problems(scenario))
     if findings:
         raise ScenarioError(locate.all(findings))
-    return Loaded(scenario, source, tuple(locate.all(scenario.warnings())))
+    warnings = [*scenario.warnings(), *validate.calendar_warnings(scenario)]
+    return Loaded(scenario, source, tuple(locate.all(warnings)))
 
 
 def _impossible_dates(name: str, text: str) -> list[Problem]:

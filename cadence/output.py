@@ -15,6 +15,21 @@ from pathlib import Path
 
 MANIFEST = ".cadence-files"
 """The files the last run wrote, one relative path a line."""
+PUBLISHED_AT = ".cadence-base-url"
+"""The web address the folder is published at, as the last run was told (``--base-url`` or the
+scenario's ``publish.base_url``): later runs (a move, a cancel) keep giving full addresses."""
+
+
+def published_at(folder: Path) -> str | None:
+    """The address a previous run recorded in ``folder``, or None."""
+    path = folder / PUBLISHED_AT
+    if not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text or None
 
 
 def write_folder(folder: Path, files: Mapping[str, bytes]) -> None:

@@ -6,7 +6,6 @@ solver. It computes its own objective from the scenario with :mod:`cadence.goals
 
 from __future__ import annotations
 
-import bisect
 import unicodedata
 import zoneinfo
 from collections import defaultdict
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from cadence import goals
+from cadence import goals, sv
 from cadence.instance import Instance
 
 if TYPE_CHECKING:
@@ -59,6 +58,11 @@ class Meeting:
     prepared_by: tuple[str, ...] = ()
     notice: date | None = None
     """The day its notice (kallelse) goes out: a working day (:meth:`WorkCalendar.notice_day`)."""
+    note: str | None = None
+    """Why the meeting is not on its group's usual weekday, in Swedish, when it is not."""
+    results_due: tuple[tuple[str, date], ...] = ()
+    """(Preparing group, the day its result is due) for each meeting in ``prepared_by``
+    (:meth:`WorkCalendar.result_due_day`)."""
 
 
 @dataclass(frozen=True)
@@ -82,15 +86,16 @@ class Plan:
     def meeting(self, meeting_id: str) -> Meeting:
         return next(m for m in self.meetings if m.id == meeting_id)
 
-    def days(self, instance: Instance) -> dict[str, list[int]]:
-        """Group id → meeting days as the instance's day numbers."""
-        days: dict[str, list[int]] = defaultdict(list)
+    def times(self, instance: Instance) -> dict[str, list[tuple[int, int]]]:
+        """Group id → (day as the instance's day number, start minute) of each meeting."""
+        times: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for meeting in self.meetings:
-            days[meeting.group].append(instance.index(meeting.start.date()))
-        return dict(days)
+            minute = meeting.start.hour * 60 + meeting.start.minute
+            times[meeting.group].append((instance.index(meeting.start.date()), minute))
+        return dict(times)
 
     def goal_values(self, instance: Instance) -> dict[str, int]:
-        return goals.penalties(instance, self.days(instance))
+        return goals.penalties(instance, self.times(instance))
 
     def objective(self, instance: Instance) -> int:
         """The weighted objective of this plan, computed from the scenario (not the solver)."""
@@ -148,23 +153,67 @@ def build(
                     "start": start,
                     "end": start + timedelta(minutes=data.slots[slot].minutes),
                     "location": group.location,
-                    "chair": group.chair_on(when),
+                    "chair": instance.chair(group.id, day),
                     "items": item_ids,
                     "agenda": agenda,
                     "title": fixed_here.title if fixed_here else None,
                     "notice": instance.calendar.notice_day(when, group.notice_days),
+                    "note": off_weekday(instance, group.id, day),
                 }
             )
     links = chain_links(instance, drafts)
+    by_id = {str(draft["id"]): draft for draft in drafts}
+
+    def results_due(meeting_id: str, notice: date) -> tuple[tuple[str, date], ...]:
+        result = []
+        for source_id in links.prepared_by.get(meeting_id, ()):
+            source = by_id[source_id]
+            start = source["start"]
+            assert isinstance(start, datetime)
+            result.append(
+                (str(source["group"]), instance.calendar.result_due_day(notice, start.date()))
+            )
+        return tuple(result)
+
     meetings = tuple(
         Meeting(
             **draft,  # type: ignore[arg-type]
             prepares=tuple(links.prepares.get(str(draft["id"]), ())),
             prepared_by=tuple(links.prepared_by.get(str(draft["id"]), ())),
+            results_due=results_due(str(draft["id"]), draft["notice"]),  # type: ignore[arg-type]
         )
         for draft in drafts
     )
     return Plan(scenario.name, meetings, status, solver_objective, bound, solve_seconds)
+
+
+def off_weekday(instance: Instance, group_id: str, day: int) -> str | None:
+    """Why a meeting on ``day`` is not on the group's usual weekday, in the coordinator's words
+    (None when it is): what keeps the usual day of that week, or the chain and the others."""
+    data = instance.group(group_id)
+    when = instance.day(day)
+    if when.weekday() == data.usual_weekday:
+        return None
+    usual = when + timedelta(days=data.usual_weekday - when.weekday())
+    lead = f"Annan veckodag än vanligt ({sv.WEEKDAYS[data.usual_weekday]})"
+    cal = instance.calendar
+    if not cal.period.start <= usual <= cal.period.end:
+        return f"{lead}: {sv.weekday(usual)} {sv.day_month(usual)} ligger utanför perioden."
+    blocked = cal.blocked_reason(usual)
+    if blocked:
+        return f"{lead}: {sv.weekday(usual)} {sv.day_month(usual)} är {blocked.lower()}."
+    if usual in cal.restart:
+        restart = cal.restart[usual].lower()
+        return f"{lead}: {sv.weekday(usual)} {sv.day_month(usual)} hör till {restart}."
+    if instance.index(usual) not in data.days:
+        return (
+            f"{lead}: {sv.weekday(usual)} {sv.day_month(usual)} kan gruppen inte mötas "
+            f"(någon är upptagen, en halvdag, eller kedjan hinner inte fram före kallelsen)."
+        )
+    return (
+        f"{lead}: {sv.weekday(usual)} {sv.day_month(usual)} hade gett sämre avstånd i kedjan "
+        f"eller krockat med andra möten för samma personer."
+    )
 
 
 def from_result(
@@ -208,8 +257,9 @@ def chain_links(instance: Instance, meetings: Sequence[Mapping[str, object]]) ->
         sources = by_group.get(link.source, [])
         source_days = [d for d, _ in sources]
         for day, target_id in by_group.get(link.to, []):
-            i = bisect.bisect_right(source_days, day - link.low) - 1
-            if i >= 0 and source_days[i] >= day - link.high:
-                prepares[sources[i][1]].append(target_id)
-                prepared_by[target_id].append(sources[i][1])
+            source = goals.preparing_day(link, day, source_days)
+            if source is not None:
+                source_id = sources[source_days.index(source)][1]
+                prepares[source_id].append(target_id)
+                prepared_by[target_id].append(source_id)
     return ChainLinks(dict(prepares), dict(prepared_by))

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Annotated, Any, Literal, TypeVar, dataclass_transform
+from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, ConfigDict, with_config
 
@@ -193,6 +194,25 @@ class Avoid(Days):
 
 
 @frozen
+class Restart:
+    """The first working days after a break: discouraged, since nobody prepares papers during a
+    break and the first days back are for reading, not for a row of meetings."""
+
+    days: int = 2
+    """How many working days after the break are discouraged, e.g. 2."""
+    weight: int = 3
+    """Penalty per meeting on one of those days (like an avoid period's weight)."""
+    min_break_days: int = 7
+    """A break counts when at least this many days in a row are free of work (weekends and
+    holidays next to a blackout count too), e.g. 7: a week."""
+
+    def problems(self) -> Iterator[Finding]:
+        yield from _positive(("days",), self.days)
+        yield from _positive(("weight",), self.weight)
+        yield from _positive(("min_break_days",), self.min_break_days)
+
+
+@frozen
 class Unavailability(Days):
     """Days (optionally only some hours of them) on which a person cannot attend."""
 
@@ -258,10 +278,14 @@ class CalendarRules:
     """Breaks with no meetings, e.g. the July break and Christmas to Epiphany."""
     avoid: tuple[Avoid, ...] = ()
     """Discouraged periods with a weight, e.g. sportlov, höstlov, klämdagar."""
+    restart: Restart | None = None
+    """Discourage the first working days after a break of a week or more (off by default)."""
 
     def problems(self) -> Iterator[Finding]:
         yield from _each("blackouts", self.blackouts)
         yield from _each("avoid", self.avoid)
+        if self.restart is not None:
+            yield from _prefixed(("restart",), self.restart.problems())
 
 
 @frozen
@@ -315,10 +339,15 @@ class ChairTerm:
     """First day of the term."""
     end: date
     """Last day of the term."""
+    deputy: str | None = None
+    """Id of the vice ordförande, who chairs when the chair cannot come: a meeting is not
+    cancelled for that alone."""
 
     def problems(self) -> Iterator[Finding]:
         if self.start > self.end:
             yield ("end",), f"term ends ({self.end}) before it starts ({self.start})"
+        if self.deputy is not None and self.deputy == self.person:
+            yield ("deputy",), "the deputy must be someone other than the chair"
 
 
 def _count_from_int(value: Any) -> Any:
@@ -331,19 +360,79 @@ def _count_from_int(value: Any) -> Any:
 
 
 @frozen
-class Count:
-    """A number of meetings per year, exact (``6``) or a range (``{min: 5, max: 7}``)."""
+class YearCount:
+    """The meetings of one calendar year of the period, where it differs from the rest."""
 
+    year: int
+    """The calendar year, e.g. 2028."""
     min: int
-    """Fewest meetings per year."""
+    """Fewest meetings that year (or in the part of it the period covers)."""
     max: int
-    """Most meetings per year."""
+    """Most meetings that year."""
 
     def problems(self) -> Iterator[Finding]:
         if self.min < 0:
             yield ("min",), f"cannot be negative ({self.min})"
         if self.min > self.max:
             yield ("max",), f"min ({self.min}) is larger than max ({self.max})"
+
+
+@frozen
+class Count:
+    """A number of meetings per year, exact (``6``) or a range (``{min: 5, max: 7}``), or per
+    month (``{per_month: 1, except_months: [7]}``: once a month except July); ``years`` sets
+    the count of single calendar years."""
+
+    min: int | None = None
+    """Fewest meetings per year."""
+    max: int | None = None
+    """Most meetings per year."""
+    per_month: int | None = None
+    """Or: exactly this many meetings in every month (except ``except_months``)."""
+    except_months: tuple[int, ...] = ()
+    """With ``per_month``: months (1–12) without meetings, e.g. [7] for July."""
+    years: tuple[YearCount, ...] = ()
+    """Counts for single calendar years, e.g. [{year: 2028, min: 3, max: 3}]; a year of the
+    period only partly covered and not listed here gets the yearly count scaled (with a
+    warning saying how)."""
+
+    @property
+    def low(self) -> int:
+        """Fewest meetings in a whole year."""
+        if self.per_month is not None:
+            return self.per_month * (12 - len(set(self.except_months)))
+        return self.min if self.min is not None else 0
+
+    @property
+    def high(self) -> int:
+        """Most meetings in a whole year."""
+        return self.max if self.max is not None else self.low
+
+    def for_year(self, year: int) -> YearCount | None:
+        return next((y for y in self.years if y.year == year), None)
+
+    def problems(self) -> Iterator[Finding]:
+        if self.per_month is None and (self.min is None or self.max is None):
+            yield (), "give min and max (or a single number), or per_month"
+        if self.per_month is not None and (self.min is not None or self.max is not None):
+            yield ("per_month",), "per_month replaces min and max: give one or the other"
+        if self.per_month is not None and self.per_month < 1:
+            yield ("per_month",), f"must be at least 1, not {self.per_month}"
+        if self.except_months and self.per_month is None:
+            yield ("except_months",), "except_months only goes with per_month"
+        for i, month in enumerate(self.except_months):
+            if not 1 <= month <= 12:
+                yield ("except_months", i), f"month {month} does not exist (1-12)"
+        if self.low < 0:
+            yield ("min",), f"cannot be negative ({self.low})"
+        if self.low > self.high:
+            yield ("max",), f"min ({self.low}) is larger than max ({self.high})"
+        seen: set[int] = set()
+        for i, year in enumerate(self.years):
+            yield from _prefixed(("years", i), year.problems())
+            if year.year in seen:
+                yield ("years", i, "year"), f"{year.year} is listed twice"
+            seen.add(year.year)
 
 
 @frozen
@@ -374,9 +463,15 @@ class Feed:
     """Id of the group that is prepared, e.g. "BGÄ"."""
     lead_days: LeadWindow
     """Each meeting of ``to`` is preceded by a meeting of this group within this window."""
+    writeup_days: int | None = None
+    """Working days that must lie between the preparing meeting and the notice (kallelse) of
+    the meeting it prepares, to write up what goes into the papers (default: the scenario's
+    ``writeup_days``)."""
 
     def problems(self) -> Iterator[Finding]:
         yield from _prefixed(("lead_days",), self.lead_days.problems())
+        if self.writeup_days is not None and self.writeup_days < 0:
+            yield ("writeup_days",), f"cannot be negative ({self.writeup_days})"
 
 
 @frozen
@@ -416,8 +511,12 @@ class Group:
     weekdays: tuple[Weekday, ...] = WORKDAYS
     """Allowed weekdays (mon..fri by default)."""
     usual_weekday: Weekday | None = None
-    """The weekday the group usually meets, for the rhythm goal (default: the allowed weekdays
-    dealt round the groups in file order, so groups that share people spread out)."""
+    """The weekday the group usually meets, for the rhythm goal (default: derived from the
+    structure, see the format reference: the weekday that lets the group meet its preferred
+    lead before the groups it prepares, spread among groups that share people)."""
+    usual_start: Clock | None = None
+    """The start time the group usually meets at, for the rhythm goal (default: the first of
+    ``start_times``); another start time is allowed but costs a rhythm unit."""
     location: str = ""
     """Where the group meets, e.g. "Teams" or "Regionhuset, Nyköping"."""
     min_days_between: int = 1
@@ -428,6 +527,9 @@ class Group:
     """Days before a meeting that its notice (kallelse) with papers goes out."""
     fixed: tuple[FixedMeeting, ...] = ()
     """Meetings whose dates are already decided."""
+    preceding: tuple[date, ...] = ()
+    """Days of the group's last meetings before the period: they prepare the first meetings of
+    the groups it feeds and count for the days between meetings."""
     feeds: tuple[Feed, ...] = ()
     """Groups whose meetings this group prepares, each with a lead window."""
 
@@ -454,6 +556,12 @@ class Group:
             yield ("weekdays",), "needs at least one weekday"
         if self.usual_weekday is not None and self.usual_weekday not in self.weekdays:
             yield ("usual_weekday",), f"'{self.usual_weekday}' is not among the allowed weekdays"
+        if self.usual_start is not None and self.usual_start not in self.start_times:
+            allowed = ", ".join(f"{t:%H:%M}" for t in self.start_times)
+            yield (
+                ("usual_start",),
+                f"{self.usual_start:%H:%M} is not among the start times ({allowed})",
+            )
         for i, start in enumerate(self.start_times):
             if (start.hour * 60 + start.minute + self.duration_minutes) > 24 * 60:
                 yield (
@@ -482,10 +590,19 @@ class Group:
 
     def chair_on(self, day: date) -> str | None:
         """The chair's person id on ``day``, if a term covers it."""
+        term = self.term_on(day)
+        return term.person if term else None
+
+    def term_on(self, day: date) -> ChairTerm | None:
+        """The chair term covering ``day``, if any."""
         for term in self.chairs:
             if term.start <= day <= term.end:
-                return term.person
+                return term
         return None
+
+    def writeup(self, feed: Feed, default: int) -> int:
+        """Working days between this group's meeting and the notice of what ``feed`` prepares."""
+        return default if feed.writeup_days is None else feed.writeup_days
 
 
 @frozen
@@ -571,9 +688,12 @@ class Weights:
     """Avoid periods avoided (multiplied by each period's own weight)."""
     person_week: int = 3
     """No person with more meetings in one ISO week than ``person_week_limit``."""
+    person_day: int = 4
+    """No person with more than one meeting in a day (unless ``person_day_hard`` makes it a
+    rule)."""
 
     def problems(self) -> Iterator[Finding]:
-        for key in ("spread", "lead", "rhythm", "avoid", "person_week"):
+        for key in ("spread", "lead", "rhythm", "avoid", "person_week", "person_day"):
             if getattr(self, key) < 0:
                 yield (key,), f"cannot be negative ({getattr(self, key)})"
 
@@ -591,6 +711,32 @@ class ChairRules:
 
     def problems(self) -> Iterator[Finding]:
         yield from _positive(("max_years",), self.max_years)
+
+
+@frozen
+class Publish:
+    """Where the output folder is published, so that pages and feeds can give full addresses."""
+
+    base_url: str | None = None
+    """The web address the output folder is copied to, e.g. https://example.org/kalender:
+    index.html and the feeds then link https:// and webcal:// addresses that subscribe."""
+
+    def problems(self) -> Iterator[Finding]:
+        if self.base_url is None:
+            return
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            yield (
+                ("base_url",),
+                f"'{self.base_url}' is not a web address (https://server/folder)",
+            )
+        elif parts.query or parts.fragment:
+            yield ("base_url",), f"'{self.base_url}': a folder address has no ?query or #part"
+
+    @property
+    def base(self) -> str | None:
+        """The address without a trailing slash, or None when nothing is published."""
+        return self.base_url.rstrip("/") if self.base_url else None
 
 
 @frozen
@@ -617,8 +763,15 @@ class Scenario:
     """Weights of the soft goals."""
     person_week_limit: int = 2
     """Meetings per person and ISO week above which the person_week goal penalises."""
+    person_day_hard: bool = False
+    """Nobody has two meetings on one day: a rule instead of the person_day goal."""
+    writeup_days: int = 0
+    """Working days that must lie between a preparing meeting and the notice of the meeting it
+    prepares (each feed may set its own), e.g. 2: a day to write up, a day to send."""
     chair_rules: ChairRules = field(default_factory=ChairRules)
     """Term length and alternation of chairs, checked as warnings."""
+    publish: Publish = field(default_factory=Publish)
+    """Where the output folder is published (its web address)."""
 
     # -- look-ups -----------------------------------------------------------------------------
 
@@ -650,10 +803,13 @@ class Scenario:
             yield ("name",), "must not be empty"
         if self.person_week_limit < 1:
             yield ("person_week_limit",), f"must be at least 1, not {self.person_week_limit}"
+        if self.writeup_days < 0:
+            yield ("writeup_days",), f"cannot be negative ({self.writeup_days})"
         yield from _prefixed(("period",), self.period.problems())
         yield from _prefixed(("calendar",), self.calendar.problems())
         yield from _prefixed(("weights",), self.weights.problems())
         yield from _prefixed(("chair_rules",), self.chair_rules.problems())
+        yield from _prefixed(("publish",), self.publish.problems())
         yield from _each("organisations", self.organisations)
         yield from _each("people", self.people)
         yield from _each("groups", self.groups)
@@ -675,6 +831,12 @@ class Scenario:
             if person.organisation not in orgs:
                 yield ("people", i, "organisation"), f"unknown organisation '{person.organisation}'"
         for gi, group in enumerate(self.groups):
+            for pi, day in enumerate(group.preceding):
+                if day >= self.period.start:
+                    yield (
+                        ("groups", gi, "preceding", pi),
+                        f"{day} is not before the period (it starts {self.period.start})",
+                    )
             for mi, member in enumerate(group.members):
                 if member not in people:
                     yield ("groups", gi, "members", mi), f"unknown person '{member}'"
@@ -684,6 +846,8 @@ class Scenario:
             for ci, term in enumerate(group.chairs):
                 if term.person not in people:
                     yield ("groups", gi, "chairs", ci, "person"), f"unknown person '{term.person}'"
+                if term.deputy is not None and term.deputy not in people:
+                    yield ("groups", gi, "chairs", ci, "deputy"), f"unknown person '{term.deputy}'"
             for fi, feed in enumerate(group.feeds):
                 path: Path = ("groups", gi, "feeds", fi)
                 if feed.to not in groups:
@@ -850,11 +1014,33 @@ class YearSlice:
         days_in_year = (date(self.year, 12, 31) - date(self.year, 1, 1)).days + 1
         return ((self.last - self.first).days + 1) / days_in_year
 
+    def months(self, count: Count) -> list[tuple[date, date]]:
+        """With ``per_month``: the slice's months that have meetings, each cut to the slice."""
+        months = []
+        for month in range(self.first.month, self.last.month + 1):
+            if month in count.except_months:
+                continue
+            first = date(self.year, month, 1)
+            last = date(self.year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+            months.append((max(first, self.first), min(last, self.last)))
+        return months
+
     def counts(self, count: Count) -> tuple[int, int]:
-        """A yearly count scaled to the slice: min rounded down, max rounded up."""
+        """The count for the slice: the year's own (``years``), per month times the months, or
+        the yearly count, scaled to a part-year with min rounded down and max rounded up."""
+        own = count.for_year(self.year)
+        if own is not None:
+            return own.min, own.max
+        if count.per_month is not None:
+            n = count.per_month * len(self.months(count))
+            return n, n
         if self.fraction >= 1:
-            return count.min, count.max
-        return math.floor(count.min * self.fraction), math.ceil(count.max * self.fraction)
+            return count.low, count.high
+        return math.floor(count.low * self.fraction), math.ceil(count.high * self.fraction)
+
+    def scaled(self, count: Count) -> bool:
+        """Whether the slice's count is a scaled yearly count (worth a warning)."""
+        return self.fraction < 1 and count.for_year(self.year) is None and count.per_month is None
 
 
 def year_slices(period: Period) -> tuple[YearSlice, ...]:

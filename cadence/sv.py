@@ -22,3 +22,8 @@ def day_month(day: date) -> str:
 
 def iso_week(day: date) -> int:
     return day.isocalendar().week
+
+
+def month_year(day: date) -> str:
+    """``juli 2026``."""
+    return f"{MONTHS[day.month - 1]} {day.year}"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 
 from cadence import sv
@@ -26,13 +27,21 @@ def open_days(cal: WorkCalendar, group: Group, first: date, last: date) -> list[
     ]
 
 
-def max_meetings(days: list[date], min_gap: int) -> int:
-    """How many meetings fit on ``days`` at least ``min_gap`` days apart (greedy is optimal)."""
+def max_meetings(days: Sequence[date] | Sequence[int], min_gap: int) -> int:
+    """How many meetings fit on ``days`` (dates or day numbers, in order) at least ``min_gap``
+    days apart (greedy is optimal)."""
     count, last = 0, None
     for day in days:
-        if last is None or (day - last).days >= min_gap:
+        if last is None or _days(day, last) >= min_gap:
             count, last = count + 1, day
     return count
+
+
+def _days(later: date | int, earlier: date | int) -> int:
+    if isinstance(later, date) and isinstance(earlier, date):
+        return (later - earlier).days
+    assert isinstance(later, int) and isinstance(earlier, int)
+    return later - earlier
 
 
 def calendar_problems(scenario: Scenario) -> Iterator[Finding]:
@@ -91,3 +100,57 @@ def calendar_problems(scenario: Scenario) -> Iterator[Finding]:
         too_late = isinstance(opens, date) and opens > period.end
         if too_late or (isinstance(closes, date) and closes < period.start):
             yield ("items", ii), f"the window {opens}–{closes} is outside the period"
+
+
+def calendar_warnings(scenario: Scenario) -> Iterator[Finding]:
+    """What may be meant otherwise: a yearly count scaled to a part-year, and a group with no
+    possible day (calendar, weekdays, chair and members) for longer than its maximum gap."""
+    period = scenario.period
+    cal = WorkCalendar(scenario.calendar, period)
+    people = {p.id: p for p in scenario.people}
+    for gi, group in enumerate(scenario.groups):
+        for piece in year_slices(period):
+            if piece.scaled(group.meetings):
+                low, high = piece.counts(group.meetings)
+                share = f"{piece.fraction:.0%}"
+                yield (
+                    ("groups", gi, "meetings"),
+                    (
+                        f"{group.id}: the period covers {piece.first}–{piece.last}, {share} of "
+                        f"{piece.year}; {group.meetings.low}–{group.meetings.high} meetings a "
+                        f"year become {low}–{high} (min rounded down, max rounded up); set "
+                        f"meetings.years to choose"
+                    ),
+                )
+        if group.max_days_between is None:
+            continue
+        possible = [
+            day
+            for day in open_days(cal, group, period.start, period.end)
+            if any(
+                all(
+                    cal.unavailable_reason(people[p], day, s, end_time(s, group.duration_minutes))
+                    is None
+                    for p in _attending(group, day)
+                    if p in people
+                )
+                for s in group.start_times
+            )
+        ]
+        edges = [*group.preceding[-1:], *possible]
+        for a, b in itertools.pairwise(edges):
+            if (b - a).days > group.max_days_between:
+                yield (
+                    ("groups", gi, "max_days_between"),
+                    (
+                        f"{group.id} can meet on no day from {a + timedelta(days=1)} to "
+                        f"{b - timedelta(days=1)} ({(b - a).days} days between possible days, "
+                        f"at most {group.max_days_between} between meetings)"
+                    ),
+                )
+                break
+
+
+def _attending(group: Group, day: date) -> list[str]:
+    chair = group.chair_on(day)
+    return [*([chair] if chair else []), *group.members]

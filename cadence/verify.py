@@ -57,11 +57,14 @@ class Checker:
             self.groups_known,
             self.working_days,
             self.counts_and_spacing,
+            self.notices,
             self.chain,
             self.fixed,
             self.items,
+            self.chairs,
             self.availability,
             self.conflicts,
+            self.one_a_day,
         )
         return [violation for check in checks for violation in check()]
 
@@ -139,6 +142,31 @@ class Checker:
                         f"{group.id} meets {n} time{'' if n == 1 else 's'} in {piece.year}, "
                         f"not {wanted}",
                     )
+                count = group.meetings
+                if count.per_month is None or more or count.for_year(piece.year):
+                    continue
+                for first, last in piece.months(count):
+                    n = sum(first <= m.start.date() <= last for m in meetings)
+                    if n != count.per_month:
+                        yield Violation(
+                            "counts",
+                            f"{group.id} meets {n} time{'' if n == 1 else 's'} in "
+                            f"{sv.month_year(first)}, not {count.per_month}",
+                        )
+            if group.preceding and meetings and not self._held(meetings[0]):
+                last, first = max(group.preceding), meetings[0].start.date()
+                gap = (first - last).days
+                if gap < group.min_days_between or gap > (group.max_days_between or gap):
+                    yield Violation(
+                        "spacing",
+                        f"{group.id} met {last} before the period and then {first}, {gap} days "
+                        f"later (at least {group.min_days_between}"
+                        + (
+                            f", at most {group.max_days_between})"
+                            if group.max_days_between
+                            else ")"
+                        ),
+                    )
             for a, b in itertools.pairwise(meetings):
                 if self._held(b):
                     continue
@@ -156,20 +184,65 @@ class Checker:
                         f"{gap} days later (at most {group.max_days_between})",
                     )
 
+    def notices(self) -> Iterator[Violation]:
+        """A notice (kallelse) goes out on a working day, at least notice_days before, and as
+        late as that allows."""
+        for meeting in self._meetings():
+            if meeting.notice is None:
+                continue
+            group = self.groups[meeting.group]
+            day = meeting.start.date()
+            expected = self.calendar.notice_day(day, group.notice_days)
+            label = _label(meeting)
+            if not self.calendar.is_working_day(meeting.notice):
+                reason = self.calendar.blocked_reason(meeting.notice)
+                yield Violation(
+                    "notice",
+                    f"the notice of {label} goes out {meeting.notice}, not a working day "
+                    f"({reason}); it should go out {expected}",
+                )
+            elif meeting.notice != expected:
+                yield Violation(
+                    "notice",
+                    f"the notice of {label} goes out {meeting.notice}; {group.notice_days} days "
+                    f"before, on the last working day, is {expected}",
+                )
+
     def chain(self) -> Iterator[Violation]:
+        """Each meeting of a prepared group has a preparing meeting inside the lead window and
+        early enough that the write-up days lie between it and the prepared meeting's notice."""
+        default = self.scenario.writeup_days
         for group in self.scenario.groups:
             for feed in group.feeds:
                 window = feed.lead_days
-                sources = [m.start.date() for m in self.by_group.get(group.id, [])]
+                writeup = default if feed.writeup_days is None else feed.writeup_days
+                prepared = self.groups.get(feed.to)
+                if prepared is None:
+                    continue
+                sources = [
+                    *group.preceding,
+                    *(m.start.date() for m in self.by_group.get(group.id, [])),
+                ]
                 for target in self.by_group.get(feed.to, []):
                     if self._held(target):
                         continue
                     day = target.start.date()
-                    if not any(window.min <= (day - s).days <= window.max for s in sources):
+                    in_window = [s for s in sources if window.min <= (day - s).days <= window.max]
+                    if not in_window:
                         yield Violation(
                             "chain",
                             f"{feed.to} {day} has no {group.id} meeting "
                             f"{window.min}–{window.max} days before it",
+                        )
+                        continue
+                    notice = self.calendar.notice_day(day, prepared.notice_days)
+                    latest = self.calendar.working_days_before(notice, writeup)
+                    if not any(s < latest for s in in_window):
+                        yield Violation(
+                            "chain",
+                            f"{group.id} {max(in_window)} prepares {feed.to} {day}, but the notice "
+                            f"goes out {notice}: {writeup} working days to write up must lie "
+                            f"between (the {group.id} meeting by {latest - timedelta(days=1)})",
                         )
 
     def fixed(self) -> Iterator[Violation]:
@@ -212,11 +285,44 @@ class Checker:
             where = _window_words(due)
             yield Violation("items", f"“{due.item.title}” is not on a {due.group} meeting {where}")
 
+    def _expected_chair(self, group: Group, meeting: Meeting) -> str | None:
+        """The term's chair, or its deputy when the chair cannot come and the deputy can."""
+        day = meeting.start.date()
+        term = next((t for t in group.chairs if t.start <= day <= t.end), None)
+        if term is None:
+            return None
+        if term.deputy is None:
+            return term.person
+        start, end = meeting.start.time(), meeting.end.time()
+        away = self.calendar.unavailable_reason(self.people[term.person], day, start, end)
+        deputy_away = self.calendar.unavailable_reason(self.people[term.deputy], day, start, end)
+        return term.deputy if away and not deputy_away else term.person
+
+    def _attending(self, meeting: Meeting) -> list[str]:
+        group = self.groups[meeting.group]
+        chair = meeting.chair if meeting.chair in self.people else None
+        chair = chair or self._expected_chair(group, meeting)
+        return list(dict.fromkeys([*([chair] if chair else []), *group.members]))
+
+    def chairs(self) -> Iterator[Violation]:
+        """The chair of each meeting is the term's chair, or the deputy when the chair is away."""
+        for meeting in self._meetings():
+            if meeting.chair is None:
+                continue
+            expected = self._expected_chair(self.groups[meeting.group], meeting)
+            if meeting.chair != expected:
+                who = self.people[expected].name if expected in self.people else "nobody"
+                named = self.people.get(meeting.chair)
+                yield Violation(
+                    "chair",
+                    f"{_label(meeting)} is chaired by "
+                    f"{named.name if named else meeting.chair}, but {who} chairs it",
+                )
+
     def availability(self) -> Iterator[Violation]:
         for meeting in self._meetings():
-            group = self.groups[meeting.group]
             day = meeting.start.date()
-            for person_id in _attending(group, day):
+            for person_id in self._attending(meeting):
                 person = self.people[person_id]
                 reason = self.calendar.unavailable_reason(
                     person, day, meeting.start.time(), meeting.end.time()
@@ -226,13 +332,17 @@ class Checker:
                         "availability", f"{person.name} cannot attend {_label(meeting)} ({reason})"
                     )
 
-    def conflicts(self) -> Iterator[Violation]:
+    def _by_person(self) -> dict[str, list[Meeting]]:
         by_person: dict[str, list[Meeting]] = defaultdict(list)
         for meeting in self._meetings():
-            for person_id in _attending(self.groups[meeting.group], meeting.start.date()):
+            for person_id in self._attending(meeting):
                 by_person[person_id].append(meeting)
-        for person_id, meetings in by_person.items():
+        for meetings in by_person.values():
             meetings.sort(key=lambda m: m.start)
+        return by_person
+
+    def conflicts(self) -> Iterator[Violation]:
+        for person_id, meetings in self._by_person().items():
             for a, b in itertools.combinations(meetings, 2):
                 if a.start < b.end and b.start < a.end:
                     yield Violation(
@@ -241,11 +351,19 @@ class Checker:
                         f"same time on {a.start.date()}",
                     )
 
-
-def _attending(group: Group, day: date) -> list[str]:
-    """Who sits in a meeting of ``group`` on ``day``: the chair of that day, then the members."""
-    chair = [term.person for term in group.chairs if term.start <= day <= term.end][:1]
-    return list(dict.fromkeys([*chair, *group.members]))
+    def one_a_day(self) -> Iterator[Violation]:
+        """With ``person_day_hard``: nobody at two meetings on one day."""
+        if not self.scenario.person_day_hard:
+            return
+        for person_id, meetings in self._by_person().items():
+            for a, b in itertools.pairwise(meetings):
+                overlap = a.start < b.end and b.start < a.end  # reported as a conflict
+                if a.start.date() == b.start.date() and not overlap:
+                    yield Violation(
+                        "one_a_day",
+                        f"{self.people[person_id].name} has two meetings on {a.start.date()} "
+                        f"({a.group} and {b.group})",
+                    )
 
 
 @dataclass(frozen=True)
@@ -321,6 +439,7 @@ def _dues(scenario: Scenario) -> list[_Due]:
         item.id: [g.id for g in scenario.groups if g.id in item.groups or g.kind in item.kinds]
         for item in order
     }
+    feeds = {g.id: {f.to for f in g.feeds} for g in scenario.groups}
     by_item: dict[str, list[_Due]] = {}
     for item in order:
         dues: list[_Due] = []
@@ -336,12 +455,15 @@ def _dues(scenario: Scenario) -> list[_Due]:
             link = item.before
             days = _days(item, period.start, period.end)
             for target in by_item[link.item]:
+                # Along the chain: the item's groups that prepare the target's group carry it
+                # (each arbetsgrupp for its own beredningsgrupp); all of them when none does.
+                preparing = [g for g in groups[item.id] if target.group in feeds[g]]
                 dues += [
                     _Due(
                         f"{item.id}/{g}/{target.key}", item, g, period.start, period.end, days,
                         (target.key, link.min_days, link.max_days),
                     )
-                    for g in groups[item.id]
+                    for g in preparing or groups[item.id]
                 ]  # fmt: skip
         by_item[item.id] = dues
     return [due for item in order for due in by_item[item.id]]

@@ -143,3 +143,12 @@ def test_blackout_and_avoid_notes():
     assert (date(2026, 2, 17), "avoid") in kinds
     assert (date(2026, 12, 22), "blackout") in kinds
     assert (date(2026, 2, 21), "avoid") not in kinds  # a Saturday: nothing to avoid
+
+
+def test_result_due_the_working_day_before_the_notice():
+    """A result is due the working day before the kallelse (over a weekend and Good Friday),
+    but never before the meeting that produces it."""
+    cal = year_calendar(2026)
+    assert cal.result_due_day(date(2026, 3, 16), date(2026, 3, 3)) == date(2026, 3, 13)
+    assert cal.result_due_day(date(2026, 4, 7), date(2026, 3, 24)) == date(2026, 4, 2)
+    assert cal.result_due_day(date(2026, 3, 16), date(2026, 3, 16)) == date(2026, 3, 16)

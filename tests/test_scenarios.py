@@ -22,6 +22,7 @@ KINDS = {
     **{bg: "beredningsgrupp" for bg in ("BGB", "BGPF", "BGÄ", "BGH", "BGD")},
     **{ag: "arbetsgrupp" for ag in AG_TO_BG},
     **{n: "nätverk" for n in ("SCN", "IFO", "MASMAR")},
+    "DIALOG": "dialogdag",
 }  # fmt: skip
 
 
@@ -95,11 +96,11 @@ def test_sormland_has_every_body(sormland):
 
 
 def test_sormland_chain(sormland):
-    """Arbetsgrupper → their beredningsgrupp → LSG → NSV; SCN → LSG."""
+    """Arbetsgrupper → their beredningsgrupp → LSG → NSV; SCN and MAS/MAR (advice) → LSG."""
     edges = {(g.id, f.to) for g in sormland.groups for f in g.feeds}
     expected = set(AG_TO_BG.items())
     expected |= {(bg, "LSG") for bg in ("BGB", "BGPF", "BGÄ", "BGH", "BGD")}
-    expected |= {("LSG", "NSV"), ("SCN", "LSG")}
+    expected |= {("LSG", "NSV"), ("SCN", "LSG"), ("MASMAR", "LSG")}
     assert edges == expected
     for group in sormland.groups:
         for feed in group.feeds:  # prepared in time for the downstream notice
@@ -112,7 +113,7 @@ def test_sormland_people(sormland):
         nvk = f"nvk-{part}"
         assert sormland.person(nvk).name.startswith("Närvårdskoordinator")
         in_groups = {g.id for g in sormland.groups if nvk in g.members}
-        assert in_groups == {ag for ag in AG_TO_BG if ag[1] == letter} | {"LSG"}
+        assert in_groups == {ag for ag in AG_TO_BG if ag[1] == letter} | {"LSG", "DIALOG"}
     for ag, bg in AG_TO_BG.items():
         chair = sormland.group(ag).chair_on(date(2026, 6, 1))
         assert chair is not None
@@ -149,3 +150,44 @@ def test_sormland_breaks(sormland):
     assert not cal.is_working_day(date(2026, 1, 2))
     assert cal.is_working_day(date(2026, 2, 17)) and cal.avoid_weight(date(2026, 2, 17)) > 0
     assert cal.is_working_day(date(2026, 10, 27)) and cal.avoid_weight(date(2026, 10, 27)) > 0
+
+
+def test_sormland_follows_the_sources(sormland):
+    """What the yttrande and the structure document say: follow-up only after the färdplan,
+    the 6 Feb dialogue day, MAS/MAR advising LSG, socialchefer who are IFO-chefer, and each
+    arbetsgrupp's fokusområden before its own beredningsgrupp."""
+    from cadence.instance import build
+
+    inst = build(sormland)
+    follow_up = [d for d in inst.dues if d.item == "uppfoljning-nsv"]
+    assert len(follow_up) == 1
+    assert inst.day(min(follow_up[0].days)) == date(2026, 8, 15)
+    dialog = sormland.group("DIALOG")
+    assert [f.date for f in dialog.fixed] == [date(2026, 2, 6)]
+    assert {"nsv-ordf", "rss-samordnare", "sc-esk", "nvk-norra"} <= {
+        dialog.chair_on(date(2026, 2, 6)),
+        *dialog.members,
+    }
+    assert [f.to for f in sormland.group("MASMAR").feeds] == ["LSG"]
+    ifo, scn = set(sormland.group("IFO").members), set(sormland.group("SCN").members)
+    assert ifo & scn & set(sormland.group("LSG").members) == {
+        "sc-vin",
+        "sc-oxe",
+        "sc-tro",
+        "sc-gne",
+    }
+    fokus = {(d.group, d.before[0].split("/")[1]) for d in inst.dues if d.item == "fokusomraden"}
+    assert fokus == set(AG_TO_BG.items())
+
+
+def test_sormland_rules_for_a_publishable_plan(sormland):
+    """Two write-up days before each kallelse, one meeting a day, restart after breaks, and a
+    usual weekday for every group."""
+    assert sormland.writeup_days == 2
+    assert sormland.person_day_hard
+    assert sormland.calendar.restart is not None and sormland.calendar.restart.days == 2
+    assert all(g.usual_weekday for g in sormland.groups if g.id != "DIALOG")
+    assert sormland.group("NSV").usual_weekday == "thu"
+    for part in ("V", "N", "S"):  # a närvårdskoordinator's three arbetsgrupper: three weekdays
+        days = {sormland.group(ag).usual_weekday for ag in AG_TO_BG if ag[1] == part}
+        assert len(days) == 3

@@ -8,6 +8,8 @@ import zlib
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from cadence.export import wheel
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -159,3 +161,118 @@ def test_swedish_labels_and_milestones(tiny_published):
     assert {(m.meeting.group, m.meeting.start.date()) for m in stones} >= set(fixed)
     for stone in stones:
         assert stone.text.replace("–", "&ndash;") in page or stone.text in page
+
+
+# Every text's box against every other's, and every label (not a day number) against every
+# dot; each mark's tooltip and day number.
+OVERLAP_PROBE = """
+<script>
+window.addEventListener("load", () => {
+  const result = [];
+  const meets = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 &&
+                          a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const name = (el) => (el.closest(".mark") ? el.closest(".mark").dataset.id + ":" : "") +
+                       el.textContent.slice(0, 40);
+  for (const svg of document.querySelectorAll("svg")) {
+    const texts = [...svg.querySelectorAll("text")].map((el) => [el, el.getBoundingClientRect()]);
+    const dots = [...svg.querySelectorAll(".mark circle")].map((el) => [el, el.getBoundingClientRect()]);
+    const overlaps = [];
+    for (let i = 0; i < texts.length; i++) {
+      for (let j = i + 1; j < texts.length; j++) {
+        if (meets(texts[i][1], texts[j][1])) overlaps.push([name(texts[i][0]), name(texts[j][0])]);
+      }
+      if (texts[i][0].closest(".mark")) continue;
+      for (const [dot, box] of dots) {
+        if (meets(texts[i][1], box)) overlaps.push([name(texts[i][0]), dot.parentNode.dataset.id]);
+      }
+    }
+    const marks = [...svg.querySelectorAll(".mark")].map((g) => ({
+      id: g.dataset.id, group: g.dataset.group, date: g.dataset.date,
+      title: g.querySelector("title").textContent, day: g.querySelector("text").textContent,
+      shown: g.querySelector("text").getBoundingClientRect().width > 0,
+    }));
+    result.push({cls: svg.getAttribute("class"), overlaps: overlaps, marks: marks,
+                 title: svg.querySelector("text.title") ? svg.querySelector("text.title").textContent : null,
+                 legend: svg.querySelector("text.legend-head") !== null});
+  }
+  const pre = document.createElement("pre");
+  pre.id = "probe";
+  pre.textContent = JSON.stringify(result);
+  document.body.appendChild(pre);
+});
+</script>
+"""
+
+
+def dense_plan(scenario):
+    """Every group of Sörmland 2026 at its most meetings, evenly over its working days: as
+    crowded as the wheel gets, without a solve (the wheel draws what it is given)."""
+    import zoneinfo
+    from datetime import datetime, timedelta
+
+    from cadence.calendar import WorkCalendar
+    from cadence.plan import Meeting, Plan
+
+    tz = zoneinfo.ZoneInfo(scenario.period.timezone)
+    days = WorkCalendar(scenario.calendar, scenario.period).working_days()
+    meetings = []
+    for n, group in enumerate(scenario.groups):
+        count = group.meetings.max
+        for i in range(count):
+            day = days[(len(days) * i) // count + n % 5]
+            start = datetime.combine(day, group.start_times[0], tz)
+            meeting_id = f"{group.id}-{day.year}-{i + 1:02d}"
+            meetings.append(
+                Meeting(
+                    meeting_id, meeting_id, group.id, start, start + timedelta(hours=2), "", None
+                )
+            )
+    return Plan(scenario.name, tuple(meetings))
+
+
+@pytest.fixture(scope="module")
+def sormland():
+    from cadence import loader
+    from tests.conftest import ROOT
+
+    return loader.load(ROOT / "scenarios" / "sormland-2026.yaml").scenario
+
+
+@pytest.mark.parametrize("which", ["tiny", "sormland"])
+def test_labels_never_overlap_and_every_meeting_says_group_and_date(
+    which, tiny_published, sormland, tmp_path
+):
+    """In chromium: no two texts of a picture overlap, no label covers a dot, every meeting
+    shows its day and names its group and date; every picture has a title and a legend."""
+    from cadence import sv
+
+    if which == "tiny":
+        scenario, plan, _ = tiny_published
+    else:
+        scenario, plan = sormland, dense_plan(sormland)
+    page = tmp_path / "page.html"
+    page.write_text(wheel.page(scenario, plan).replace("</body>", OVERLAP_PROBE + "</body>"))
+    dom = browser(
+        tmp_path,
+        "--window-size=1300,1000",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        page.as_uri(),
+    ).stdout
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
+    assert found, dom[-2000:]
+    pictures = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+    by_id = {m.id: m for m in plan.meetings}
+    for picture in pictures:
+        assert picture["overlaps"] == [], (picture["cls"], picture["overlaps"][:10])
+        assert picture["title"] and scenario.name in picture["title"] and picture["legend"]
+        assert sorted(m["id"] for m in picture["marks"]) == sorted(by_id)
+        for mark in picture["marks"]:
+            meeting = by_id[mark["id"]]
+            day = meeting.start.date()
+            assert mark["group"] == meeting.group and mark["date"] == day.isoformat()
+            assert mark["title"].startswith(
+                f"{meeting.group} – {scenario.group(meeting.group).name}"
+            )
+            assert f"{sv.day_month(day)} {day.year}" in mark["title"]
+            assert mark["day"] == str(day.day) and mark["shown"]

@@ -88,3 +88,40 @@ def test_text_that_looks_like_a_formula_stays_text(tiny_published, tmp_path):
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == first.id)
     assert row[9].value == "=1+1" and row[9].data_type == "s"
     assert row[7].value == "@kontoret" and row[7].data_type == "s"
+
+
+def test_cancelled_meetings_stay_in_csv_and_xlsx_and_check_ignores_them(tmp_path):
+    """A cancelled meeting is a row with its status in plan.csv and plan.xlsx (as in the feeds);
+    reading either back for checking leaves it out, and cadence check passes."""
+    from datetime import date
+
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from cadence import loader, solver
+    from cadence.cli import main
+    from cadence.output import write_folder
+    from cadence.replan import run
+    from cadence.state import Change
+    from tests.conftest import DATA
+
+    scenario = loader.load(DATA / "micro.yaml").scenario
+    first = run(scenario, "micro", None, solver.Settings(time_limit=5), None)
+    ag = max((m for m in first.plan.meetings if m.group == "AG"), key=lambda m: m.start)
+    state = first.state.with_change(Change("cancel", ag.id, "AG", ag.start.date()))
+    done = run(scenario, "micro", state, solver.Settings(time_limit=5), date(2026, 1, 1))
+    write_folder(tmp_path, done.files)
+    frame = pd.read_csv(tmp_path / "plan.csv", dtype=str)
+    assert frame.set_index("id").loc[ag.id, "status"] == "cancelled"
+    assert (frame["status"] == "planned").sum() == len(done.plan.meetings)
+    starts = pd.to_datetime(frame["start"], utc=True)
+    assert starts.notna().all()
+    sheet = pd.read_excel(tmp_path / "plan.xlsx", dtype=object)
+    assert sheet.set_index("möte").loc[ag.id, "status"] == "inställt"
+    for name in ("plan.csv", "plan.xlsx"):
+        read = read_plan(tmp_path / name, scenario)
+        assert {m.id for m in read.meetings} == {m.id for m in done.plan.meetings}, name
+        result = CliRunner().invoke(
+            main, ["check", str(DATA / "micro.yaml"), "--plan", str(tmp_path / name)]
+        )
+        assert result.exit_code == 0, result.output

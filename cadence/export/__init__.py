@@ -8,6 +8,7 @@ from datetime import date
 from cadence.export import ics, site, wheel
 from cadence.export.table import plan_csv
 from cadence.export.workbook import plan_workbook
+from cadence.output import PUBLISHED_AT
 from cadence.plan import Plan
 from cadence.scenario import Scenario
 
@@ -28,7 +29,7 @@ def publish(
     others = [
         ("arshjul.html", "årshjul och tidslinje på en sida"),
         ("plan.xlsx", "planen i Excel: alla möten, en flik per nivå, blockerade dagar"),
-        ("plan.csv", "planen som CSV (UTF-8)"),
+        ("plan.csv", "planen för program: CSV i UTF-8, tider i ISO 8601 (Excel: plan.xlsx)"),
     ]
     files["arshjul.html"] = wheel.page(scenario, plan).encode("utf-8")
     for turn in turns:
@@ -40,5 +41,8 @@ def publish(
     for name, content in (report or {}).items():
         files[name] = content
         others.append((name, "ändringar sedan förra publiceringen"))
-    files["index.html"] = site.index_html(scenario, feeds, others).encode("utf-8")
+    if scenario.publish.base:
+        files[PUBLISHED_AT] = f"{scenario.publish.base}\n".encode()
+    page = site.index_html(scenario, feeds, others, scenario.publish.base)
+    files["index.html"] = page.encode("utf-8")
     return files

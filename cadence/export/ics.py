@@ -9,7 +9,6 @@ published state of the plan.
 from __future__ import annotations
 
 import hashlib
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 
 from cadence import sv
+from cadence.export.vtimezone import vtimezone
 from cadence.instance import attendees
 from cadence.plan import Meeting, Plan, ascii_slug
 from cadence.scenario import Scenario
@@ -46,8 +46,17 @@ class Feed:
     """Calendar name shown by clients (Swedish)."""
     description: str
     kind: str
-    """``alla``, ``grupp`` or ``person``."""
+    """``samordnare``, ``alla``, ``grupp`` or ``person``."""
     meetings: tuple[Meeting, ...]
+
+    def url(self, base: str | None) -> str | None:
+        """The feed's https:// address under the published folder ``base``, or None."""
+        return f"{base}/{self.path}" if base else None
+
+    def webcal(self, base: str | None) -> str | None:
+        """The same address as ``webcal://``, which opens a calendar program to subscribe."""
+        url = self.url(base)
+        return "webcal://" + url.split("://", 1)[1] if url else None
 
 
 def stamp_of(day: date) -> datetime:
@@ -61,19 +70,31 @@ def default_stamp(scenario: Scenario, as_of: date | None = None) -> Stamp:
     return Stamp(0, stamp_of(as_of or scenario.period.start))
 
 
+COORDINATOR = "samordnare.ics"
+
+
 def feeds_of(scenario: Scenario, plan: Plan) -> list[Feed]:
-    """Every feed of a plan: everything, each group, each person who attends a meeting."""
+    """Every feed of a plan: the coordinator's reminders, everything, each group, each person
+    who attends a meeting."""
     ordered = tuple(
         sorted((*plan.meetings, *plan.cancelled), key=lambda m: (m.start, m.group, m.id))
     )
     result = [
+        Feed(
+            COORDINATOR,
+            f"{scenario.name} – samordnarens påminnelser",
+            "Samordnarens att göra: dagen då kallelsen till varje möte ska skickas, och dagen "
+            "då de beredande gruppernas underlag ska vara inne.",
+            "samordnare",
+            ordered,
+        ),
         Feed(
             "alla.ics",
             f"{scenario.name} – alla möten",
             f"Alla möten i {scenario.name}, {scenario.period.start}–{scenario.period.end}.",
             "alla",
             ordered,
-        )
+        ),
     ]
     for group in scenario.groups:
         mine = tuple(m for m in ordered if m.group == group.id)
@@ -89,7 +110,7 @@ def feeds_of(scenario: Scenario, plan: Plan) -> list[Feed]:
     by_person: dict[str, list[Meeting]] = defaultdict(list)
     for meeting in ordered:
         group = scenario.group(meeting.group)
-        for person_id in attendees(group, meeting.start.date()):
+        for person_id in attendees(group, meeting.start.date(), meeting.chair):
             by_person[person_id].append(meeting)
     for person in scenario.people:
         if person.id not in by_person:
@@ -147,10 +168,97 @@ def description(scenario: Scenario, plan: Plan, meeting: Meeting) -> str:
         sources = ", ".join(_when(by_id[i], year) for i in meeting.prepared_by if i in by_id)
         parts.append(f"Bereds av {sources}.")
     if meeting.chair:
-        parts.append(f"Ordförande: {scenario.person(meeting.chair).name}.")
+        chair = scenario.person(meeting.chair).name
+        term = scenario.group(meeting.group).term_on(meeting.start.date())
+        if term is not None and term.deputy == meeting.chair:
+            regular = scenario.person(term.person).name
+            chair = f"{chair} (vice ordförande, i stället för {regular})"
+        parts.append(f"Ordförande: {chair}.")
+    if meeting.note:
+        parts.append(meeting.note)
     notice = f"Kallelse senast {sv.day_month(meeting.notice)}. " if meeting.notice else ""
     parts.append(f"{notice}Mötes-id {meeting.id}.")
     return "\n\n".join(parts)
+
+
+def _reminder(
+    uid: str, day: date, title: str, text: str, stamp: Stamp, cancelled: bool
+) -> icalendar.Event:
+    """An all-day reminder that does not make the coordinator busy."""
+    ev = icalendar.Event()
+    ev.add("uid", uid)
+    ev.add("dtstamp", stamp.modified)
+    ev.add("last-modified", stamp.modified)
+    ev.add("sequence", stamp.sequence)
+    ev.add("dtstart", day)
+    ev.add("dtend", day + timedelta(days=1))
+    ev.add("summary", f"{CANCELLED}{title}" if cancelled else title)
+    ev.add("description", text)
+    ev.add("categories", ["samordnare"])
+    ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    ev.add("transp", "TRANSPARENT")
+    ev.add("class", "PUBLIC")
+    return ev
+
+
+def notice_uid(meeting: Meeting) -> str:
+    """The kallelse reminder's UID: the meeting's, so it lives as long as the meeting."""
+    return f"kallelse-{meeting.uid}"
+
+
+def due_uid(meeting: Meeting, group_id: str) -> str:
+    return f"underlag-{ascii_slug(group_id)}-{meeting.uid}"
+
+
+def reminders(
+    scenario: Scenario, meeting: Meeting, stamp: Stamp, cancelled: bool
+) -> list[icalendar.Event]:
+    """The coordinator's reminders for one meeting: send its kallelse on its notice day, and
+    each preparing group's result due (the days come from the plan, :mod:`cadence.calendar`).
+
+    They carry the meeting's stamp, so a moved meeting's reminders move with a higher SEQUENCE.
+    A cancelled meeting's reminders stay, cancelled, at the meeting's day.
+    """
+    group = scenario.group(meeting.group)
+    when = f"{meeting.group} {sv.day_month(meeting.start.date())}"
+    if meeting.start.year != (meeting.notice or meeting.start.date()).year:
+        when += f" {meeting.start.year}"
+    moment = (
+        f"{sv.weekday(meeting.start.date())} {sv.day_month(meeting.start.date())} "
+        f"{meeting.start.year} kl. {meeting.start:%H.%M}"
+    )
+    if cancelled:
+        sources = sorted({g.id for g, _ in scenario.feeders(meeting.group)})
+        day = meeting.start.date()
+        text = f"Mötet {meeting.id} är inställt; ingen kallelse."
+        result = [
+            _reminder(notice_uid(meeting), day, f"Skicka kallelse: {when}", text, stamp, True)
+        ]
+        for source in sources:
+            title = f"Underlag från {source} till {when}"
+            result.append(_reminder(due_uid(meeting, source), day, title, text, stamp, True))
+        return result
+    if meeting.notice is None:  # a plan read from a file: its days were never computed
+        return []
+    sources = list(dict.fromkeys(g for g, _ in meeting.results_due))
+    title = f"Skicka kallelse: {when}"
+    if sources:
+        title += f", underlag från {', '.join(sources)}"
+    lines = [f"Kallelse till {group.id} – {group.name}, {moment}."]
+    if meeting.location:
+        lines.append(f"Plats: {meeting.location}.")
+    for source, day in meeting.results_due:
+        lines.append(f"Underlag från {source} senast {sv.day_month(day)}.")
+    lines.append(f"Mötes-id {meeting.id}.")
+    result = [_reminder(notice_uid(meeting), meeting.notice, title, "\n".join(lines), stamp, False)]
+    for source, day in meeting.results_due:
+        text = (
+            f"{source}s underlag till {group.id} – {group.name}, {moment}, ska vara inne i dag: "
+            f"kallelsen går ut {sv.day_month(meeting.notice)}. Mötes-id {meeting.id}."
+        )
+        title = f"Underlag från {source} till {when}"
+        result.append(_reminder(due_uid(meeting, source), day, title, text, stamp, False))
+    return result
 
 
 CANCELLED = "INSTÄLLT: "
@@ -185,7 +293,7 @@ def event(
     ev.add("status", "CONFIRMED" if number is not None else "CANCELLED")
     ev.add("transp", "OPAQUE")
     ev.add("class", "PUBLIC")
-    people = attendees(group, meeting.start.date())
+    people = attendees(group, meeting.start.date(), meeting.chair)
     chair = scenario.person(meeting.chair) if meeting.chair else None
     if chair is not None and chair.email:
         ev.add("organizer", f"mailto:{chair.email}", parameters={"CN": chair.name})
@@ -208,8 +316,10 @@ def calendar_bytes(
     stamps: Mapping[str, Stamp],
     fallback: Stamp,
     numbers: Mapping[str, tuple[int, int]],
+    base: str | None = None,
 ) -> bytes:
-    """One feed's bytes (a meeting without a number is a cancelled one)."""
+    """One feed's bytes (a meeting without a number is a cancelled one); with the published
+    folder's address ``base``, the feed says where it lives (URL, SOURCE)."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -222,23 +332,26 @@ def calendar_bytes(
     cal.add("x-wr-timezone", icalendar.vText(scenario.period.timezone))
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    url = feed.url(base)
+    if url:
+        cal.add("url", url, parameters={"VALUE": "URI"})
+        cal.add("source", url, parameters={"VALUE": "URI"})
     cal.add_component(_timezone(scenario))
     for meeting in feed.meetings:
         stamp = stamps.get(meeting.uid, fallback)
-        cal.add_component(event(scenario, plan, meeting, numbers.get(meeting.id), stamp))
+        number = numbers.get(meeting.id)
+        if feed.kind == "samordnare":
+            for reminder in reminders(scenario, meeting, stamp, cancelled=number is None):
+                cal.add_component(reminder)
+        else:
+            cal.add_component(event(scenario, plan, meeting, number, stamp))
     return cal.to_ical()
 
 
 def _timezone(scenario: Scenario) -> icalendar.Timezone:
-    """The VTIMEZONE of the period's time zone, its transitions from a year before the period
-    to a year after it (clients need the rules only where events lie)."""
-    first, last = scenario.period.start, scenario.period.end
-    return icalendar.Timezone.from_tzinfo(
-        zoneinfo.ZoneInfo(scenario.period.timezone),
-        tzid=scenario.period.timezone,
-        first_date=date(first.year - 1, 1, 1),
-        last_date=date(last.year + 2, 1, 1),
-    )
+    """The VTIMEZONE of the period's time zone as yearly rules (see :mod:`.vtimezone`)."""
+    period = scenario.period
+    return vtimezone(period.timezone, period.start.year, period.end.year)
 
 
 def render_feeds(
@@ -251,8 +364,9 @@ def render_feeds(
     fallback = default_stamp(scenario, as_of)
     numbers = numbering(plan)
     feeds = feeds_of(scenario, plan)
+    base = scenario.publish.base
     files = {
-        feed.path: calendar_bytes(scenario, plan, feed, stamps or {}, fallback, numbers)
+        feed.path: calendar_bytes(scenario, plan, feed, stamps or {}, fallback, numbers, base)
         for feed in feeds
     }
     return feeds, files

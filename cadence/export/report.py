@@ -88,6 +88,7 @@ def markdown(scenario: Scenario, entries: tuple[Entry, ...]) -> str:
         "Skicka besked till de berörda: flyttade möten uppdateras av sig själva i de "
         "prenumererade kalendrarna, men kallelser och lokalbokningar behöver följa med.",
         "",
+        *_links(scenario),
         "| " + " | ".join(COLUMNS) + " |",
         "|" + "---|" * len(COLUMNS),
     ]
@@ -95,6 +96,19 @@ def markdown(scenario: Scenario, entries: tuple[Entry, ...]) -> str:
         cells = [str(c).replace("|", "\\|") for c in row]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
+
+
+def _links(scenario: Scenario) -> list[str]:
+    """Where the updated calendars are, when the folder's web address is known."""
+    base = scenario.publish.base
+    if not base:
+        return []
+    webcal = "webcal://" + base.split("://", 1)[1]
+    return [
+        f"Kalendrarna: {base}/index.html (prenumerera: {webcal}/alla.ics, "
+        f"samordnarens påminnelser: {webcal}/samordnare.ics)",
+        "",
+    ]
 
 
 def report_files(scenario: Scenario, entries: tuple[Entry, ...]) -> dict[str, bytes]:

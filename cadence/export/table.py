@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -15,11 +15,14 @@ from cadence.plan import Meeting, Plan
 from cadence.scenario import Scenario
 
 COLUMNS = ("id", "uid", "group", "start", "end", "location", "chair", "agenda", "items",
-           "prepares", "prepared_by")  # fmt: skip
+           "prepares", "prepared_by", "notice", "note", "status")  # fmt: skip
+PLANNED, CANCELLED = "planned", "cancelled"
+"""The status column: cancelled meetings stay in plan.csv, as in the feeds."""
 _SEPARATOR = "; "
 
 
 def plan_frame(plan: Plan) -> pd.DataFrame:
+    both = [(m, PLANNED) for m in plan.meetings] + [(m, CANCELLED) for m in plan.cancelled]
     rows = [
         {
             "id": m.id,
@@ -33,14 +36,19 @@ def plan_frame(plan: Plan) -> pd.DataFrame:
             "items": _SEPARATOR.join(m.items),
             "prepares": _SEPARATOR.join(m.prepares),
             "prepared_by": _SEPARATOR.join(m.prepared_by),
+            "notice": m.notice.isoformat() if m.notice else "",
+            "note": m.note or "",
+            "status": status,
         }
-        for m in sorted(plan.meetings, key=lambda m: (m.start, m.group))
+        for m, status in sorted(both, key=lambda ms: (ms[0].start, ms[0].group))
     ]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
 def plan_csv(plan: Plan) -> bytes:
-    """UTF-8 CSV with ISO 8601 times and their UTC offsets; same plan, same bytes."""
+    """The machine format: UTF-8 without BOM, comma-separated, a header row, ISO 8601 times with
+    their UTC offsets (read them with ``pd.to_datetime(..., utc=True)``), lists joined with
+    "; ", a status column (planned, cancelled); same plan, same bytes. People open plan.xlsx."""
     buffer = io.StringIO()
     plan_frame(plan).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8")
@@ -70,6 +78,8 @@ def read_plan(path: Path, scenario: Scenario | None = None) -> Plan:
         raise InputError(f"{path}: the plan has no column {', '.join(missing)}")
     meetings = []
     for number, row in enumerate(frame.to_dict("records"), start=2):
+        if str(row.get("status", "")).strip().lower() == CANCELLED:
+            continue  # in the file for people and programs, not in the plan
         try:
             start = datetime.fromisoformat(str(row["start"]))
             end = datetime.fromisoformat(str(row["end"]))
@@ -79,6 +89,15 @@ def read_plan(path: Path, scenario: Scenario | None = None) -> Plan:
             ) from None
         if start.tzinfo is None or end.tzinfo is None:
             raise InputError(f"{path}:{number} start/end: times need their UTC offset (+01:00)")
+
+        notice = None
+        if str(row.get("notice", "") or "").strip():
+            try:
+                notice = date.fromisoformat(str(row["notice"]).strip())
+            except ValueError:
+                raise InputError(
+                    f"{path}:{number} notice: '{row['notice']}' is not a date like 2026-03-05"
+                ) from None
 
         def split(key: str, row: dict = row) -> tuple[str, ...]:
             value = str(row.get(key, "") or "")
@@ -97,6 +116,8 @@ def read_plan(path: Path, scenario: Scenario | None = None) -> Plan:
                 agenda=split("agenda"),
                 prepares=split("prepares"),
                 prepared_by=split("prepared_by"),
+                notice=notice,
+                note=str(row.get("note", "") or "") or None,
             )
         )
     return Plan(name, tuple(meetings), status="edited")

@@ -27,13 +27,15 @@ from cadence.scenario import Scenario
 ALL_SHEET = "Alla möten"
 BLOCKED_SHEET = "Blockerade dagar"
 HEADERS = ("möte", "grupp", "datum", "veckodag", "vecka", "start", "slut", "plats",
-           "ordförande", "dagordning", "bereder", "bereds av")  # fmt: skip
+           "ordförande", "dagordning", "bereder", "bereds av", "status")  # fmt: skip
+PLANNED, CANCELLED = "planerat", "inställt"
+"""The status column: a cancelled meeting stays in the workbook (the feeds still carry it)."""
 NOTE_KIND = {"holiday": "helgdag", "half_day": "halvdag", "blackout": "uppehåll", "avoid": "undvik"}
 _FIXED_TIME = datetime(2000, 1, 1)  # the workbook's own timestamps: same plan, same bytes
 _FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
-def _row(scenario: Scenario, meeting: Meeting) -> dict[str, object]:
+def _row(scenario: Scenario, meeting: Meeting, cancelled: bool = False) -> dict[str, object]:
     day = meeting.start.date()
     return {
         "möte": meeting.id,
@@ -48,11 +50,17 @@ def _row(scenario: Scenario, meeting: Meeting) -> dict[str, object]:
         "dagordning": "; ".join(meeting.agenda),
         "bereder": "; ".join(meeting.prepares),
         "bereds av": "; ".join(meeting.prepared_by),
+        "status": CANCELLED if cancelled else PLANNED,
     }
 
 
-def meeting_frame(scenario: Scenario, meetings: list[Meeting]) -> pd.DataFrame:
-    rows = [_row(scenario, m) for m in sorted(meetings, key=lambda m: (m.start, m.group))]
+def meeting_frame(
+    scenario: Scenario, meetings: list[Meeting], cancelled: list[Meeting] | None = None
+) -> pd.DataFrame:
+    both = [(m, False) for m in meetings] + [(m, True) for m in cancelled or ()]
+    rows = [
+        _row(scenario, m, c) for m, c in sorted(both, key=lambda mc: (mc[0].start, mc[0].group))
+    ]
     return pd.DataFrame(rows, columns=list(HEADERS))
 
 
@@ -111,13 +119,16 @@ def _shown(value: object) -> str:
 
 def plan_workbook(scenario: Scenario, plan: Plan) -> bytes:
     """The workbook's bytes; the same plan gives the same bytes."""
-    sheets: dict[str, pd.DataFrame] = {ALL_SHEET: meeting_frame(scenario, list(plan.meetings))}
+    sheets: dict[str, pd.DataFrame] = {
+        ALL_SHEET: meeting_frame(scenario, list(plan.meetings), list(plan.cancelled))
+    }
     taken = {ALL_SHEET.lower(), BLOCKED_SHEET.lower()}
     kinds = list(dict.fromkeys(g.kind for g in scenario.groups))
     for kind in kinds:
         ids = {g.id for g in scenario.groups if g.kind == kind}
         mine = [m for m in plan.meetings if m.group in ids]
-        sheets[sheet_name(kind.capitalize(), taken)] = meeting_frame(scenario, mine)
+        gone = [m for m in plan.cancelled if m.group in ids]
+        sheets[sheet_name(kind.capitalize(), taken)] = meeting_frame(scenario, mine, gone)
     sheets[BLOCKED_SHEET] = blocked_frame(scenario)
 
     buffer = io.BytesIO()
@@ -179,6 +190,8 @@ def meetings_from_sheet(
         names = {p.name: p.id for p in scenario.people}
     meetings = []
     for number, row in enumerate(rows, start=2):
+        if str(row.get("status") or "").strip().lower() == CANCELLED:
+            continue  # a cancelled meeting takes no place in the plan
         day, start, end = _as_date(row["datum"]), _as_time(row["start"]), _as_time(row["slut"])
         if day is None or start is None or end is None:
             raise InputError(

@@ -20,6 +20,11 @@ from cadence.solver.variables import Meeting, Variables
 Zero = cp_model.LinearExpr.constant(0)
 
 
+def _present(meeting: Meeting) -> cp_model.LinearExprT:
+    """1 when the meeting takes place."""
+    return cp_model.LinearExpr.constant(1) if isinstance(meeting.present, int) else meeting.present
+
+
 def _outside(
     model: cp_model.CpModel, meeting: Meeting, days: list[int], name: str
 ) -> cp_model.IntVar:
@@ -45,6 +50,7 @@ class Objective:
             "rhythm": self._rhythm(model, instance, v),
             "avoid": self._avoid(model, instance, v),
             "person_week": self._person_week(model, instance, v),
+            "person_day": self._person_day(model, instance, v),
         }
         weights = instance.scenario.weights
         self.total = sum((getattr(weights, goal) * term for goal, term in self.terms.items()), Zero)
@@ -77,13 +83,15 @@ class Objective:
             if instance.scenario.weights.lead == 0:
                 break
             sources = v.meetings[link.source]
+            preceding = instance.group(link.source).preceding
             for j, downstream in enumerate(v.meetings[link.to]):
                 options = v.prepares[(li, j)]
                 for reach in goals.lead_reaches(link):
                     late = model.new_bool_var(f"lead[{downstream.name},{link.source},{reach}]")
                     # Not late: the preparing meeting chosen lies within ``reach`` days.
                     for k, chosen in options.items():
-                        model.add(downstream.day - sources[k].day <= reach).only_enforce_if(
+                        source = sources[k].day if k >= 0 else preceding[k]
+                        model.add(downstream.day - source <= reach).only_enforce_if(
                             [chosen, late.Not()]
                         )
                     units.append(late)
@@ -91,25 +99,24 @@ class Objective:
 
     @staticmethod
     def _rhythm(model: cp_model.CpModel, instance: Instance, v: Variables) -> cp_model.LinearExprT:
-        units = []
+        units: list[cp_model.LinearExprT] = []
         if instance.scenario.weights.rhythm == 0:
             return Zero
         for group in instance.groups:
-            meetings = v.meetings[group.id]
-            for meeting in meetings:
+            usual_start = group.slots[group.usual_slot].start
+            for meeting in v.meetings[group.id]:
                 usual = [
                     d for d in meeting.days if goals.weekday(instance, d) == group.usual_weekday
                 ]
                 units.append(_outside(model, meeting, usual, f"weekday[{meeting.name}]"))
-            by_index = {(m.slice_index, m.k): m for m in meetings}
-            for target in goals.spread_targets(group):
-                required = by_index.get((target.slice_index, target.k))
-                if required is None:
-                    continue
-                near = [
-                    d for d in required.days if goals.same_week_of_month(instance, d, target.ideal)
-                ]
-                units.append(_outside(model, required, near, f"week_of_month[{required.name}]"))
+                if len(group.slots) > 1 and not isinstance(meeting.minute, int):
+                    other = model.new_bool_var(f"start[{meeting.name}]")
+                    model.add(meeting.minute == usual_start).only_enforce_if(
+                        [other.Not(), *meeting.when_present()]
+                    )
+                    units.append(other)
+                elif len(group.slots) > 1 and meeting.minute != usual_start:
+                    units.append(_present(meeting))
         return sum(units, Zero)
 
     @staticmethod
@@ -125,6 +132,33 @@ class Objective:
                     units.append(
                         weight * _outside(model, meeting, calm, f"avoid[{meeting.name},{weight}]")
                     )
+        return sum(units, Zero)
+
+    @staticmethod
+    def _person_day(
+        model: cp_model.CpModel, instance: Instance, v: Variables
+    ) -> cp_model.LinearExprT:
+        """A unit per person and pair of their meetings on one day: one Boolean per pair of
+        meetings whose days can meet, counted once for each person at both."""
+        if instance.scenario.person_day_hard or instance.scenario.weights.person_day == 0:
+            return Zero
+        attending: dict[int, tuple[Meeting, set[str]]] = {}
+        for group_id, meetings in v.meetings.items():
+            for meeting in meetings:
+                people = {p for d in meeting.days for p in instance.attendees[(group_id, d)]}
+                attending[meeting.day.index] = (meeting, people)
+        units: list[cp_model.LinearExprT] = []
+        entries = sorted(attending.values(), key=lambda e: e[0].day.index)
+        for (a, a_people), (b, b_people) in itertools.combinations(entries, 2):
+            shared = len(a_people & b_people)
+            common = set(a.days) & set(b.days)
+            if not shared or not common:
+                continue
+            same = model.new_bool_var(f"same_day[{a.name},{b.name}]")
+            model.add(a.day != b.day).only_enforce_if(
+                [same.Not(), *a.when_present(), *b.when_present()]
+            )
+            units.append(shared * same)
         return sum(units, Zero)
 
     @staticmethod

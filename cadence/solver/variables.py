@@ -71,6 +71,7 @@ class Variables:
 
     def __init__(self, model: cp_model.CpModel, instance: Instance):
         self.model = model
+        self.instance = instance
         self.meetings: dict[str, list[Meeting]] = {}
         # Filled by the constraint families that own them (precedence, items).
         self.prepares: dict[tuple[int, int], dict[int, cp_model.IntVar]] = {}
@@ -102,6 +103,16 @@ class Variables:
                 low = early[k]
                 high = late[count - piece.low + k] if mandatory else late[-1]
                 domain = tuple(d for d in days if low <= d <= high)
+                if piece.months:
+                    # A count per month: the k-th meeting is in the (k // per_month)-th month.
+                    first, last = piece.months[k // piece.per_month]
+                    domain = tuple(d for d in domain if first <= d <= last)
+                    if not domain:
+                        raise InfeasibleError(
+                            f"{group.id} must meet {piece.per_month} time(s) a month in "
+                            f"{piece.year}, but month {k // piece.per_month + 1} with meetings "
+                            f"has no day left for meeting {k + 1}"
+                        )
                 name = f"{group.id}[{si}.{k}]"
                 day = model.new_int_var_from_domain(
                     cp_model.Domain.from_values(domain), f"day{name}"

@@ -1,21 +1,62 @@
-"""People: nobody at two meetings whose times overlap (one no-overlap per person).
+"""People: nobody at two meetings whose times overlap (one no-overlap per person), and with
+``person_day_hard`` nobody at two meetings on one day (one no-overlap of day-long intervals).
 
-Whether a chair attends depends on the day when the chair changes during the period; such a
-meeting joins the chair's no-overlap only when its day falls in the chair's term.
+Whether a chair attends depends on the day when the chair changes during the period (a new
+term, or the deputy when the chair is away); such a meeting joins the chair's no-overlaps only
+when its day is one the chair attends.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
 from cadence.instance import Instance
-from cadence.solver.variables import Variables
+from cadence.solver.variables import Meeting, Variables
+
+Attendance = tuple[Meeting, list[cp_model.IntVar]]
+"""A meeting and the literals under which a person attends it (empty: always)."""
 
 
 def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
-    by_person: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
+    attends = _attendance(model, instance, v)
+    times: dict[str, list[cp_model.IntervalVar]] = {}
+    for person, entries in attends.items():
+        times[person] = [
+            meeting.interval
+            if not literals
+            else model.new_optional_fixed_size_interval_var(
+                meeting.start, meeting.group.slots[0].minutes, literals[0],
+                f"at[{person},{meeting.name}]",
+            )
+            for meeting, literals in entries
+        ]  # fmt: skip
+    _no_overlaps(model, times.values())
+    if instance.scenario.person_day_hard:
+        days: dict[str, list[cp_model.IntervalVar]] = {}
+        whole: dict[int, cp_model.IntervalVar] = {}
+        for person, entries in attends.items():
+            days[person] = []
+            for meeting, literals in entries:
+                if literals:
+                    days[person].append(_day_interval(model, meeting, literals, person))
+                    continue
+                if meeting.day.index not in whole:
+                    whole[meeting.day.index] = _day_interval(
+                        model, meeting, meeting.when_present(), ""
+                    )
+                days[person].append(whole[meeting.day.index])
+        _no_overlaps(model, days.values())
+
+
+def _attendance(
+    model: cp_model.CpModel, instance: Instance, v: Variables
+) -> dict[str, list[Attendance]]:
+    """Per person, the meetings they may attend; a literal where they attend only on some of
+    the meeting's days (a chair for part of the domain)."""
+    by_person: dict[str, list[Attendance]] = defaultdict(list)
     for group_id, meetings in v.meetings.items():
         for meeting in meetings:
             attending: dict[str, list[int]] = defaultdict(list)
@@ -24,9 +65,8 @@ def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
                     attending[person].append(day)
             for person, days in attending.items():
                 if len(days) == len(meeting.days):
-                    by_person[person].append(meeting.interval)
+                    by_person[person].append((meeting, []))
                     continue
-                # Chair for part of the domain only: an optional copy of the interval.
                 there = model.new_bool_var(f"attends[{person},{meeting.name}]")
                 model.add_linear_expression_in_domain(
                     meeting.day, cp_model.Domain.from_values(days)
@@ -37,16 +77,24 @@ def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
                 ).only_enforce_if([there.Not(), *meeting.when_present()])
                 for literal in meeting.when_present():
                     model.add_implication(there, literal)
-                copy = model.new_optional_fixed_size_interval_var(
-                    meeting.start,
-                    meeting.group.slots[0].minutes,
-                    there,
-                    f"at[{person},{meeting.name}]",
-                )
-                by_person[person].append(copy)
+                by_person[person].append((meeting, [there]))
+    return by_person
+
+
+def _no_overlaps(model: cp_model.CpModel, groups: Iterable[list[cp_model.IntervalVar]]) -> None:
     seen: set[frozenset[int]] = set()
-    for intervals in by_person.values():
+    for intervals in groups:
         key = frozenset(i.index for i in intervals)
         if len(intervals) > 1 and key not in seen:  # many people share the same meetings
             seen.add(key)
             model.add_no_overlap(intervals)
+
+
+def _day_interval(
+    model: cp_model.CpModel, meeting: Meeting, present: list[cp_model.IntVar], person: str
+) -> cp_model.IntervalVar:
+    """A day-long interval on the meeting's day, present under ``present``."""
+    name = f"day[{person},{meeting.name}]"
+    if not present:
+        return model.new_fixed_size_interval_var(meeting.day, 1, name)
+    return model.new_optional_fixed_size_interval_var(meeting.day, 1, present[0], name)

@@ -17,6 +17,12 @@ def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
     for group in instance.groups:
         meetings = v.meetings[group.id]
         _spacing(model, group, meetings)
+        if group.preceding and meetings:
+            # The first meeting of the period follows the last one before it.
+            first, last = meetings[0], group.preceding[-1]
+            model.add(first.day - last >= group.min_gap).only_enforce_if(first.when_present())
+            if group.max_gap is not None:
+                model.add(first.day - last <= group.max_gap).only_enforce_if(first.when_present())
         for day, slot in group.fixed:
             _decided(model, group, meetings, day, group.slots[slot].start)
 
