@@ -41,20 +41,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # The module → the fast tests that cover it (the ones to run against each of its mutants).
+_RULES = ("tests/test_constraints.py", "tests/test_verify.py", "tests/test_rules.py")
 TARGETS: dict[str, tuple[str, ...]] = {
-    "cadence/verify.py": ("tests/test_verify.py", "tests/test_constraints.py"),
-    "cadence/solver/constraints/counts.py": ("tests/test_constraints.py", "tests/test_verify.py"),
-    "cadence/solver/constraints/precedence.py": (
-        "tests/test_constraints.py",
-        "tests/test_verify.py",
+    "cadence/verify.py": ("tests/test_verify.py", "tests/test_constraints.py",
+                          "tests/test_rules.py"),
+    "cadence/solver/constraints/counts.py": _RULES,
+    "cadence/solver/constraints/precedence.py": _RULES,
+    "cadence/solver/constraints/items.py": _RULES,
+    "cadence/solver/constraints/conflicts.py": _RULES,
+    "cadence/export/ics.py": (
+        "tests/test_feeds.py", "tests/test_vtimezone.py", "tests/test_coordinator.py",
     ),
-    "cadence/solver/constraints/items.py": ("tests/test_constraints.py", "tests/test_verify.py"),
-    "cadence/solver/constraints/conflicts.py": (
-        "tests/test_constraints.py",
-        "tests/test_verify.py",
-    ),
-    "cadence/export/ics.py": ("tests/test_feeds.py",),
-}
+}  # fmt: skip
 
 PRELOAD = (
     "cadence.cli", "cadence.planning", "cadence.replan", "cadence.export", "cadence.export.table",
