@@ -664,3 +664,16 @@ def test_half_years_and_quarters_start_in_january():
         *[("H", date(2026, month, 15), ("q",)) for month in (1, 4, 7, 10)],
     )
     assert messages(scenario, plan, "items") == []
+
+
+def test_a_plan_without_its_chair_column_is_not_a_wrong_chair(solved):
+    """A plan edited without the chair column names no chair: that is no violation, while a
+    wrong chair is named against the term's."""
+    scenario, plan = solved
+    unnamed = replace(plan, meetings=tuple(replace(m, chair=None) for m in plan.meetings))
+    assert messages(scenario, unnamed, "chair") == []
+    meeting = first(plan, "AGB", 2)
+    wrong = moved(plan, meeting.id, chair="chef")
+    assert messages(scenario, wrong, "chair") == [
+        f"AGB {meeting.start.date()} is chaired by Socialchef, but Ordförande B chairs it"
+    ]
