@@ -6,23 +6,24 @@ plan with violations, 2 bad input.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cadence import loader, sv
+from cadence import limits, loader, sv
 from cadence.calendar import WorkCalendar
 from cadence.errors import CadenceError, InfeasibleError, InputError
 from cadence.progress import Progress
 from cadence.scenario import Publish, Scenario
 from cadence.state import FILE as STATE_FILE
-from cadence.state import Change, Record, State
+from cadence.state import Change, State
 from cadence.state import extra as state_extra
 from cadence.state import load as load_state
 
@@ -129,6 +130,20 @@ def with_base_url(scenario: Scenario, base_url: str, where: str = "--base-url") 
     return replace(scenario, publish=publish)
 
 
+class _Budget(click.FloatRange):
+    """Seconds of solver time: positive and finite (nan passes any range, so it is refused)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        return number
+
+
+MAX_TIME_LIMIT = 3600.0
+"""Deterministic seconds; an hour of it is several hours on two cores."""
+
+
 def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that solves shares."""
     options = [
@@ -137,7 +152,7 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--time-limit",
-            type=float,
+            type=_Budget(min=0.0, max=MAX_TIME_LIMIT, min_open=True),
             default=20.0,
             show_default=True,
             help="Solver budget in CP-SAT deterministic seconds (same budget, same plan on any "
@@ -145,7 +160,7 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--workers",
-            type=int,
+            type=click.IntRange(min=1, max=64),
             default=2,  # solver.Settings.workers; the solver is imported only when solving
             show_default=True,
             help="CP-SAT worker threads (the plan depends on it; keep it fixed).",
@@ -167,10 +182,22 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--keep-cancelled",
-            type=int,
+            type=click.IntRange(min=0, max=3660),
             default=0,
             show_default=True,
             help="Days after its date that a cancelled meeting stays in the feeds as cancelled.",
+        ),
+        click.option(
+            "--dry-run",
+            is_flag=True,
+            help="Print what would change (the change report) and write nothing.",
+        ),
+        click.option(
+            "--wait",
+            type=float,
+            default=60.0,
+            show_default=True,
+            help="Seconds to wait while another cadence command writes the output folder.",
         ),
     ]
     for option in reversed(options):
@@ -185,10 +212,40 @@ def _replan(
     workers: int,
     as_of: datetime | None,
     keep_cancelled: int,
+    dry_run: bool,
+    wait: float,
     base_url: str | None = None,
     change: Callable[[Scenario, State, date], Change] | None = None,
 ) -> None:
-    """Load, (re-)plan with the published state and an optional new change, write, report."""
+    """Load, (re-)plan with the published state and an optional new change, write, report.
+
+    The whole run holds the output folder's lock, so a second command waits and then re-plans
+    from what this one wrote (or gives up after ``wait`` seconds, exit 2)."""
+    from contextlib import nullcontext
+
+    from cadence.output import check_writable, lock
+
+    folder = out or Path("exports") / scenario.stem
+    if not dry_run:
+        check_writable(folder)  # before the lock and the solve: an unwritable run never starts
+    command = " ".join(["cadence", *(a for a in sys.argv[1:3])])
+    with nullcontext() if dry_run else lock(folder, command, wait):
+        _replan_locked(
+            scenario, folder, time_limit, workers, as_of, keep_cancelled, dry_run, base_url, change
+        )
+
+
+def _replan_locked(
+    scenario: Path,
+    folder: Path,
+    time_limit: float,
+    workers: int,
+    as_of: datetime | None,
+    keep_cancelled: int,
+    dry_run: bool,
+    base_url: str | None,
+    change: Callable[[Scenario, State, date], Change] | None,
+) -> None:
     from cadence import solver
     from cadence.export.report import MARKDOWN as REPORT
     from cadence.export.report import text
@@ -196,14 +253,13 @@ def _replan(
     from cadence.replan import run
 
     loaded = _load(scenario)
-    folder = out or Path("exports") / scenario.stem
     if base_url is not None:
         loaded = replace(loaded, scenario=with_base_url(loaded.scenario, base_url))
     elif loaded.scenario.publish.base is None and (known := published_at(folder)):
         # Where an earlier run was told the folder is published: a move keeps the addresses.
         where = str(folder / PUBLISHED_AT)
         loaded = replace(loaded, scenario=with_base_url(loaded.scenario, known, where))
-    state = load_state(folder, loaded.scenario.name, scenario.stem)
+    state = load_state(folder, loaded.scenario, scenario.stem)
     cutoff = as_of.date() if as_of else loaded.scenario.period.as_of
     if state is not None and cutoff is None:
         cutoff = date.today()  # re-planning: what lies before today has taken place
@@ -226,9 +282,12 @@ def _replan(
             if change is None:
                 raise
             raise InfeasibleError(f"refused, nothing changed: {err}") from None
-        if not done.violations:
+        if not done.violations and not dry_run:
             progress.phase("writing", str(folder))
-            write_folder(folder, done.files)
+            try:
+                write_folder(folder, done.files)
+            except OSError as err:
+                raise InputError(f"cannot write {folder}: {err.strerror or err}") from None
     result = done.result
     if done.violations:  # the solver and the verifier disagree: never publish such a plan
         for violation in done.violations:
@@ -249,8 +308,8 @@ def _replan(
     if result.moves is not None:
         proof = "proven fewest" if result.moves.proven else "not proven fewest"
         click.echo(
-            f"moved: {result.moves.count} published meeting(s) ({proof}, "
-            f"{result.moves.seconds:.2f} s); as of {cutoff}"
+            f"moved: {result.moves.count} published meeting(s) and {result.moves.items} "
+            f"agenda item(s) ({proof}, {result.moves.seconds:.2f} s); as of {cutoff}"
         )
     values = ", ".join(f"{goal} {value}" for goal, value in done.goal_values.items())
     click.echo(f"goals: {values}")
@@ -259,7 +318,10 @@ def _replan(
     if done.entries is not None:
         click.echo(f"changes since the last publication (in Swedish, as in {REPORT}):")
         click.echo(text(done.entries), nl=False)
-    click.echo(f"wrote {folder}: plan, feeds, årshjul, plan.json; open {folder / 'index.html'}")
+    if dry_run:
+        click.echo(f"dry run: nothing written to {folder}")
+    else:
+        click.echo(f"wrote {folder}: plan, feeds, årshjul, plan.json; open {folder / 'index.html'}")
 
 
 @main.command()
@@ -277,35 +339,6 @@ def plan(
     and a change report is written and printed.
     """
     _replan(scenario, **solve)
-
-
-def pin_time(scenario: Scenario, group_id: str, wanted: time | None, old: time | None) -> time:
-    """The time of a moved or added meeting: as asked, else its old time, else the first."""
-    return wanted or old or scenario.group(group_id).start_times[0]
-
-
-def _published(state: State, meeting_id: str, cutoff: date) -> Record:
-    record = state.record(meeting_id)
-    if record is None or record.status == "cancelled":
-        known = ", ".join(r.id for r in state.records if r.status == "planned")[:300]
-        raise InputError(f"no planned meeting '{meeting_id}' in the published plan ({known} …)")
-    if record.start.date() < cutoff:
-        raise InputError(f"{meeting_id} was on {record.start.date()}, before {cutoff}: it is held")
-    return record
-
-
-def _not_past(day: date, cutoff: date) -> None:
-    if day < cutoff:
-        raise InputError(f"{day} is before {cutoff}: no meeting can be put in the past")
-
-
-def _not_fixed(scenario: Scenario, record: Record) -> None:
-    group = scenario.group(record.group)
-    if any(f.date == record.start.date() for f in group.fixed):
-        raise InputError(
-            f"{record.id} on {record.start.date()} is fixed in the scenario; change its date "
-            f"under groups → {group.id} → fixed there"
-        )
 
 
 @main.command()
@@ -328,15 +361,12 @@ def move(
     by later runs.
 
     \b
-    Example: cadence move NSV-2026-04 2026-10-22 --out exports/sormland-2026
+    Example: cadence move NSV-2026-04 2026-09-04 --out exports/sormland-2026
     """
+    from cadence import replan
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:
-        record = _published(state, meeting, cutoff)
-        _not_fixed(s, record)
-        _not_past(day.date(), cutoff)
-        start = pin_time(s, record.group, at.time() if at else None, record.start.time())
-        return Change("move", record.id, record.group, day.date(), start)
+        return replan.move(s, state, meeting, day.date(), at.time() if at else None, cutoff)
 
     _replan(scenario, change=change, **solve)
 
@@ -356,11 +386,10 @@ def cancel(
     \b
     Example: cadence cancel AVÄ-2026-05
     """
+    from cadence import replan
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:
-        record = _published(state, meeting, cutoff)
-        _not_fixed(s, record)
-        return Change("cancel", record.id, record.group, record.start.date())
+        return replan.cancel(s, state, meeting, cutoff)
 
     _replan(scenario, change=change, **solve)
 
@@ -387,13 +416,10 @@ def add(
     \b
     Example: cadence add BGÄ 2026-11-26 --time 13:00
     """
+    from cadence import replan
 
     def change(s: Scenario, state: State, cutoff: date) -> Change:
-        _not_past(day.date(), cutoff)
-        if group not in {g.id for g in s.groups}:
-            raise InputError(f"no group '{group}' in the scenario")
-        start = pin_time(s, group, at.time() if at else None, None)
-        return Change("add", state.next_id(group, day.year), group, day.date(), start)
+        return replan.add(s, state, group, day.date(), at.time() if at else None, cutoff)
 
     _replan(scenario, change=change, **solve)
 
@@ -429,8 +455,9 @@ def check_plan(scenario: Path, plan_file: Path) -> None:
     # Beside a published state, the coordinator's added and cancelled meetings change the counts.
     extra = None
     if (plan_file.parent / STATE_FILE).exists():
-        state = load_state(plan_file.parent, loaded.scenario.name, scenario.stem)
+        state = load_state(plan_file.parent, loaded.scenario, scenario.stem)
         extra = state_extra(state) if state else None
+    limits.check_file(plan_file, limits.PLAN_BYTES, "plan file")
     violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario), None, extra)
     for violation in violations:
         click.echo(str(violation))
@@ -447,7 +474,13 @@ def check_plan(scenario: Path, plan_file: Path) -> None:
     default=Path("exports") / DEFAULT_SCENARIO.stem,
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
 def serve(folder: Path, host: str, port: int) -> None:
     """Serve an output folder so calendars can subscribe to its feeds."""
     from cadence.serve import make_server

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cadence import limits
 from cadence.errors import InputError
 from cadence.export.report import Entry
 from cadence.export.table import read_plan
@@ -18,6 +19,8 @@ class Seen:
     start: datetime
     end: datetime
     active: bool
+    items: tuple[tuple[str, str], ...] = ()
+    """(due key, title) of the agenda items it carries (known from plan.json only)."""
 
 
 def meetings(path: Path) -> dict[str, Seen]:
@@ -28,7 +31,11 @@ def meetings(path: Path) -> dict[str, Seen]:
         raise InputError(f"{path}: no plan.json or plan.csv to compare")
     if path.suffix == ".json":
         state = read(path)
-        return {r.id: Seen(r.group, r.start, r.end, r.status != "cancelled") for r in state.records}
+        return {
+            r.id: Seen(r.group, r.start, r.end, r.status != "cancelled", r.items)
+            for r in state.records
+        }
+    limits.check_file(path, limits.PLAN_BYTES, "plan file")
     return {m.id: Seen(m.group, m.start, m.end, True) for m in read_plan(path).meetings}
 
 
@@ -45,7 +52,22 @@ def compare(old_path: Path, new_path: Path) -> tuple[Entry, ...]:
             entries.append(_entry("tillagt", meeting_id, now.group, None, now.start))
         elif was and now and (was.start, was.end) != (now.start, now.end):
             entries.append(_entry("flyttat", meeting_id, now.group, was.start, now.start))
-    return tuple(entries)
+    return tuple(entries) + _items(old, new)
+
+
+def _items(old: dict[str, Seen], new: dict[str, Seen]) -> tuple[Entry, ...]:
+    """Agenda items on another meeting in ``new`` than in ``old`` (both from plan.json)."""
+    was = {k: (i, t) for i, s in old.items() if s.active for k, t in s.items}
+    now = {k: i for i, s in new.items() if s.active for k, _ in s.items}
+    entries = []
+    for key, (home, title) in was.items():
+        carrier = now.get(key)
+        if carrier is None or carrier == home:
+            continue
+        seen = new[carrier]
+        fields = (carrier, seen.group, old[home].start, seen.start, "jämförelse av två planer")
+        entries.append(Entry("punkt", *fields, (seen.group,), (), title, home))
+    return tuple(sorted(entries, key=lambda e: (e.new_start, e.item)))
 
 
 def _order(meeting_id: str, old: dict[str, Seen], new: dict[str, Seen]) -> tuple[datetime, str]:

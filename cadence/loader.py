@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import typing
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
@@ -20,10 +21,11 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from cadence import busy, validate
-from cadence.errors import Problem, ScenarioError
+from cadence import busy, limits, validate
+from cadence.errors import InputError, Problem, ScenarioError
 from cadence.scenario import Finding, Path, Scenario
 
 _ADAPTER = TypeAdapter(Scenario)
@@ -43,37 +45,44 @@ def load(path: str | FilePath) -> Loaded:
     """Read and check a scenario file; raise :class:`ScenarioError` with every problem found."""
     source = FilePath(path)
     try:
-        text = source.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(str(source), None, "", "no such scenario file")]) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError([Problem(str(source), None, "", f"cannot read: {err}")]) from None
+        data = limits.read_capped(source, limits.SCENARIO_BYTES, "scenario file")
+    except InputError as err:
+        raise ScenarioError(err.problems) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ScenarioError([Problem(str(source), line, "", "not UTF-8 text")]) from None
     return loads(text, source)
 
 
 def loads(text: str, source: FilePath) -> Loaded:
     """Check scenario text that came from ``source`` (used for messages and relative paths)."""
     name = str(source)
-    try:
-        tree = YAML(typ="rt").load(text)
-    except MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark is not None else None
-        message = f"YAML syntax error: {err.problem or err.context}"
-        raise ScenarioError([Problem(name, line, "", message)]) from None
-    except ValueError:
-        # The YAML library reads 2026-02-30 as a date and fails without saying where.
-        raise ScenarioError(_impossible_dates(name, text)) from None
+    control = limits.text_problems(name, text)
+    if control:
+        raise ScenarioError(control)
+    deep = limits.nesting_problem(name, text)
+    if deep:
+        raise ScenarioError([deep])
+    tree = _parse(name, text)
     if not isinstance(tree, dict):
         message = "a scenario is a mapping of keys (name, period, groups, …)"
         raise ScenarioError([Problem(name, 1, "", message)])
 
     locate = _Locator(name, tree)
+    too_big = limits.tree_problems(tree)
+    if too_big:
+        raise ScenarioError(locate.all(too_big))
     try:
         scenario = _ADAPTER.validate_python(tree)
     except ValidationError as err:
         raise ScenarioError(locate.validation_errors(err.errors())) from None
 
+    # Limits first: the rule checks below assume a period and structure of a county's size.
+    findings = list(limits.scenario_problems(scenario, locate.where))
+    if findings:
+        raise ScenarioError(locate.all(findings))
     findings = list(scenario.problems())
     if not findings:
         scenario, ics_findings = _with_busy_times(scenario, source.parent)
@@ -86,6 +95,62 @@ def loads(text: str, source: FilePath) -> Loaded:
     return Loaded(scenario, source, tuple(locate.all(warnings)))
 
 
+def _parse(name: str, text: str) -> Any:
+    """The YAML tree of ``text``; every way the YAML library can fail becomes a located problem."""
+    try:
+        with warnings.catch_warnings():
+            # An anchor defined again is allowed (the later one counts); the library's
+            # warning would print its own source lines into the coordinator's terminal.
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            return YAML(typ="rt").load(text)
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark is not None else None
+        message = f"YAML syntax error: {err.problem or err.context}"
+        raise ScenarioError([Problem(name, line, "", message)]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(name, _deep_line(text), "", "nested too deeply")]) from None
+    except (ValueError, OverflowError):
+        # The YAML library reads 2026-02-30 as a date and fails without saying where.
+        raise ScenarioError(_impossible_dates(name, text)) from None
+    except YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        line = mark.line + 1 if mark is not None else _position_line(text, err)
+        raise ScenarioError([Problem(name, line, "", f"YAML error: {err}")]) from None
+
+
+def _deep_line(text: str) -> int | None:
+    """The line where mappings and lists first nest more than the limit allows (scanned
+    token by token, as the parser that failed would have recursed)."""
+    depth = 0
+    try:
+        for token in YAML(typ="rt").scan(text):
+            kind = type(token).__name__
+            if kind in _OPENING:
+                depth += 1
+                if depth > limits.DEPTH:
+                    return int(token.start_mark.line) + 1
+            elif kind in _CLOSING:
+                depth -= 1
+    except (YAMLError, RecursionError):
+        return None
+    return None
+
+
+_OPENING = {
+    "BlockMappingStartToken",
+    "BlockSequenceStartToken",
+    "FlowMappingStartToken",
+    "FlowSequenceStartToken",
+}
+_CLOSING = {"BlockEndToken", "FlowMappingEndToken", "FlowSequenceEndToken"}
+
+
+def _position_line(text: str, err: Exception) -> int | None:
+    position = getattr(err, "position", None)
+    return text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+
+
 def _impossible_dates(name: str, text: str) -> list[Problem]:
     """Find the date-like scalars that are not real dates, with their lines."""
     problems = []
@@ -96,7 +161,36 @@ def _impossible_dates(name: str, text: str) -> list[Problem]:
                 date(*(int(part) for part in match.groups()))
             except ValueError:
                 problems.append(Problem(name, number, "", f"{match.group(0)} is not a date"))
-    return problems or [Problem(name, None, "", "a value could not be read")]
+    return problems or _unreadable_scalars(name, text)
+
+
+def _unreadable_scalars(name: str, text: str) -> list[Problem]:
+    """The values the YAML library cannot build (``2026-01-01T25:00:00``), with their lines:
+    the file is composed into nodes, which keep their lines, and each value built alone."""
+    yaml = YAML(typ="rt")
+    problems: list[Problem] = []
+    try:
+        stack = [yaml.compose(text)]
+        seen: set[int] = set()
+        while stack and len(problems) < 20:
+            node = stack.pop()
+            if node is None or id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, ScalarNode):
+                try:
+                    yaml.constructor.construct_object(node, deep=True)
+                except (ValueError, OverflowError, TypeError) as err:
+                    line = node.start_mark.line + 1
+                    message = f"'{node.value}' cannot be read as a value: {err}"
+                    problems.append(Problem(name, line, "", message))
+            elif isinstance(node, MappingNode):
+                stack.extend(part for pair in node.value for part in pair)
+            elif isinstance(node, SequenceNode):
+                stack.extend(node.value)
+    except (YAMLError, RecursionError):
+        pass
+    return problems or [Problem(name, 1, "", "a value could not be read")]
 
 
 def _with_busy_times(scenario: Scenario, folder: FilePath) -> tuple[Scenario, list[Finding]]:
@@ -144,6 +238,11 @@ class _Locator:
                 break
             found.append(key)
         return found, line, node
+
+    def where(self, path: Path) -> str:
+        """``line 33``: where ``path`` is, for a message that names a second place."""
+        _, line, _ = self._walk(path)
+        return f"line {line}"
 
     def problem(self, path: Path, message: str) -> Problem:
         found, line, _ = self._walk(path)

@@ -13,20 +13,20 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from cadence import goals, solver
 from cadence import instance as instances
 from cadence import plan as plans
 from cadence.calendar import WorkCalendar
-from cadence.errors import InputError
+from cadence.errors import InfeasibleError, InputError
 from cadence.export import ics, publish
 from cadence.export.report import Entry, report_files
 from cadence.instance import Held, attendees
 from cadence.plan import Meeting, Plan
 from cadence.planning import raise_unsolved
 from cadence.scenario import Scenario
-from cadence.solver.stability import Published
+from cadence.solver.stability import HeldItems, Published
 from cadence.state import Change, Record, State, Status, dumps, extra
 from cadence.verify import Violation, check
 
@@ -73,18 +73,18 @@ def run(
         if r.status != "cancelled" and cutoff is not None and r.start.date() < cutoff
     ]
     pins, extra = _pins(state, changes, cutoff)
-    dropped = {c.meeting for c in changes if c.action == "cancel"}
     inst = instances.build(scenario, [*held, *pins], cutoff, extra)
-    published = None
+    published, held_items = None, None
+    candidates: list[Record] = []
     if state.records:
-        published = [
-            Published(r.group, inst.index(r.start.date()), r.start.hour * 60 + r.start.minute)
-            for r in state.records
-            if r.status == "planned"
-            and r.id not in dropped
-            and (cutoff is None or r.start.date() >= cutoff)
-        ]
-    result = solver.solve(inst, settings, progress, published)
+        candidates = _candidates(state, changes, cutoff)
+        published = [_published(scenario, inst, r, changes) for r in candidates]
+        if state.tracks_items:
+            held_items = _held_items(inst, state, cutoff)
+    result = solver.solve(inst, settings, progress, published, held_items)
+    raise_unsolved(result, settings)
+    if result.moves is not None and result.moves.firm:
+        raise InfeasibleError(_firm_refusal(scenario, [candidates[i] for i in result.moves.firm]))
     raise_unsolved(result, settings)
     tz = zoneinfo.ZoneInfo(scenario.period.timezone)
     placed = {
@@ -92,7 +92,12 @@ def run(
         for group_id, meetings in result.meetings.items()
         for day, slot in meetings
     }
-    identities = _identities(state, changes, placed, source)
+    successors = {
+        candidates[i].id: (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
+        for i, (day, slot) in result.successors.items()
+        for group_id in (candidates[i].group,)
+    }
+    identities = _identities(state, changes, placed, source, successors)
     plan = plans.from_result(inst, result, source, identities)
     violations = tuple(check(scenario, plan, cutoff, extra))
     now = ics.stamp_of(cutoff or scenario.period.start)
@@ -104,7 +109,8 @@ def run(
         if cutoff is None or r.start.date() + timedelta(days=keep_cancelled_days) >= cutoff
     )
     plan = replace(plan, cancelled=cancelled)
-    records = _records(scenario, plan, state, gone, cutoff, now)
+    carried = _carried(inst, result)
+    records = _records(scenario, plan, state, gone, cutoff, now, carried)
     new_state = replace(state, records=records, changes=changes)
     stamps = {r.uid: ics.Stamp(r.sequence, r.changed) for r in records}
     entries = None
@@ -121,9 +127,96 @@ def run(
 
 
 def _live_changes(scenario: Scenario, state: State) -> tuple[Change, ...]:
-    """The stored changes that still apply (a scenario edit may have removed a group)."""
+    """The stored changes that still apply: not those of a group a scenario edit removed, and
+    of a meeting moved twice only the last move."""
     groups = {g.id for g in scenario.groups}
-    return tuple(c for c in state.changes if c.group in groups)
+    last_move = {c.meeting: i for i, c in enumerate(state.changes) if c.action == "move"}
+    return tuple(
+        c
+        for i, c in enumerate(state.changes)
+        if c.group in groups and (c.action != "move" or last_move[c.meeting] == i)
+    )
+
+
+def _candidates(state: State, changes: tuple[Change, ...], cutoff: date | None) -> list[Record]:
+    """The published meetings a re-plan may keep or move: planned, not cancelled by the
+    coordinator, not yet held."""
+    dropped = {c.meeting for c in changes if c.action == "cancel"}
+    return [
+        r
+        for r in state.records
+        if r.status == "planned"
+        and r.id not in dropped
+        and (cutoff is None or r.start.date() >= cutoff)
+    ]
+
+
+def firm(scenario: Scenario, group_id: str) -> bool:
+    """Whether a group's dates are firm: only the coordinator moves its published meetings."""
+    group = scenario.group(group_id)
+    return group.firm or group.kind in scenario.firm_kinds
+
+
+def _published(
+    scenario: Scenario, inst: instances.Instance, record: Record, changes: tuple[Change, ...]
+) -> Published:
+    """A published meeting as the solver's stability terms see it."""
+    moved_to = next(
+        (c for c in changes if c.action == "move" and c.meeting == record.id and c.day), None
+    )
+    to = None
+    if moved_to is not None and moved_to.day is not None and moved_to.start is not None:
+        to = (inst.index(moved_to.day), moved_to.start.hour * 60 + moved_to.start.minute)
+    day = record.start.date()
+    people = attendees(scenario.group(record.group), day)
+    return Published(
+        record.group,
+        inst.index(day),
+        record.start.hour * 60 + record.start.minute,
+        weight=max(1, len(people)),
+        firm=firm(scenario, record.group) and moved_to is None,
+        items=tuple(key for key, _ in record.items),
+        to=to,
+    )
+
+
+def _held_items(inst: instances.Instance, state: State, cutoff: date | None) -> HeldItems | None:
+    """The agendas of held meetings as they were published (items still due where they are)."""
+    if cutoff is None:
+        return None
+    dues = {d.key: d for d in inst.dues}
+    on = {}
+    for record in state.records:
+        if record.status == "cancelled" or record.start.date() >= cutoff:
+            continue
+        day = inst.index(record.start.date())
+        for key, _ in record.items:
+            due = dues.get(key)
+            if due is not None and due.group == record.group and day in due.days:
+                on[key] = day
+    return HeldItems(inst.index(cutoff), on)
+
+
+def _carried(
+    inst: instances.Instance, result: solver.Result
+) -> dict[tuple[str, date], list[tuple[str, str]]]:
+    """(group, day) → (due key, title) of each item the meeting carries."""
+    carried: dict[tuple[str, date], list[tuple[str, str]]] = {}
+    for due in inst.dues:
+        if due.key in result.carriers:
+            key = (due.group, inst.day(result.carriers[due.key]))
+            carried.setdefault(key, []).append((due.key, due.title))
+    return carried
+
+
+def _firm_refusal(scenario: Scenario, records: list[Record]) -> str:
+    names = ", ".join(f"{r.id} ({r.start.date()})" for r in records)
+    groups = ", ".join(sorted({r.group for r in records}))
+    return (
+        f"it would move {names}: the dates of {groups} are firm (a decided sammanträdesplan), "
+        "and only a move you ask for by name shifts them (cadence move). Choose another date, "
+        "or move the firm meeting first"
+    )
 
 
 def _pins(
@@ -143,12 +236,14 @@ def _identities(
     changes: tuple[Change, ...],
     placed: set[tuple[str, date, int]],
     source: str,
+    successors: dict[str, tuple[str, date, int]] | None = None,
 ) -> dict[tuple[str, date], tuple[str, str]]:
     """(group, day) → (id, UID) for every placed meeting.
 
-    In order: the coordinator's moves and additions, meetings that kept their day and time,
-    then per group the remaining published meetings in date order onto the remaining new days;
-    what is left gets a new id, numbered after every id the group ever had that year.
+    In order: the coordinator's moves and additions, the successors the solver chose (which
+    keep agenda items on their meetings), meetings that kept their day and time, then per group
+    the remaining published meetings in date order onto the remaining new days; what is left
+    gets a new id, numbered after every id the group ever had that year.
     """
     dropped = {c.meeting for c in changes if c.action == "cancel"}
     active = [r for r in state.records if r.status != "cancelled" and r.id not in dropped]
@@ -175,6 +270,10 @@ def _identities(
                 taken[(key[0], key[1])] = (change.meeting, plans.uid_for(change.meeting, source))
                 used.add(change.meeting)
     for record in active:
+        successor = (successors or {}).get(record.id)
+        if successor is not None and successor in free and record.id not in used:
+            assign(successor, record)
+    for record in active:
         key = (record.group, record.start.date(), record.start.hour * 60 + record.start.minute)
         if record.id not in used and key in free:
             assign(key, record)
@@ -199,33 +298,37 @@ def _records(
     gone: list[Record],
     cutoff: date | None,
     now: datetime,
+    carried: dict[tuple[str, date], list[tuple[str, str]]],
 ) -> tuple[Record, ...]:
-    """The new state's records: SEQUENCE up for a changed time or status, stamps renewed for
-    any change subscribers would see, untouched otherwise."""
+    """The new state's records: SEQUENCE up for a changed time, agenda or status, stamps renewed
+    for any change subscribers would see, untouched otherwise."""
     digests = ics.digests(scenario, plan)
     old = {r.id: r for r in state.records}
     records = []
     for meeting in plan.meetings:
-        status: Status = (
-            "held" if cutoff is not None and meeting.start.date() < cutoff else "planned"
-        )
+        past = cutoff is not None and meeting.start.date() < cutoff
+        status: Status = "held" if past else "planned"
         before = old.get(meeting.id)
         digest = digests[meeting.uid]
+        items = tuple(sorted(carried.get((meeting.group, meeting.start.date()), ())))
         if before is None:
             fields = (meeting.id, meeting.uid, meeting.group, meeting.start, meeting.end)
-            records.append(Record(*fields, 0, status, now, digest))
+            records.append(Record(*fields, 0, status, now, digest, items))
             continue
         moved = (before.start, before.end) != (meeting.start, meeting.end)
+        agenda = state.tracks_items and {k for k, _ in before.items} != {k for k, _ in items}
         seen_change = moved or before.digest != digest
+        raised = moved or agenda or before.status == "cancelled"
         records.append(
             replace(
                 before,
                 start=meeting.start,
                 end=meeting.end,
-                sequence=before.sequence + (1 if moved or before.status == "cancelled" else 0),
+                sequence=before.sequence + (1 if raised else 0),
                 status=status,
-                changed=now if seen_change else before.changed,
+                changed=now if seen_change or raised else before.changed,
                 digest=digest,
+                items=items,
             )
         )
     for record in gone:
@@ -304,7 +407,46 @@ def _entries(
                 people=tuple(people),
             )
         )
+    if before.tracks_items:
+        entries += _item_entries(scenario, before, after)
     return entries
+
+
+def _item_entries(scenario: Scenario, before: State, after: State) -> list[Entry]:
+    """Each published agenda item now on another meeting than before, with the reason."""
+    old = {r.id: r for r in before.records}
+    new = {r.id: r for r in after.records}
+    was = {k: (r, t) for r in before.records if r.status != "cancelled" for k, t in r.items}
+    now = {k: r for r in after.records if r.status != "cancelled" for k, _ in r.items}
+    entries = []
+    for key, (home, title) in was.items():
+        carrier = now.get(key)
+        if carrier is None or carrier.id == home.id:
+            continue  # kept, or no longer an item of the scenario
+        left = new.get(home.id, old[home.id])
+        if left.status == "cancelled":
+            reason = f"{home.id} är inställt"
+        elif (left.start, left.end) != (home.start, home.end):
+            reason = f"{home.id} flyttades utanför punktens tidsfönster"
+        else:
+            reason = "flyttad för att reglerna ska hålla efter de andra ändringarna"
+        day = carrier.start.date()
+        people = [scenario.person(p).name for p in attendees(scenario.group(carrier.group), day)]
+        entries.append(
+            Entry(
+                kind="punkt",
+                meeting=carrier.id,
+                group=carrier.group,
+                old_start=home.start,
+                new_start=carrier.start,
+                reason=reason,
+                groups=(carrier.group,),
+                people=tuple(people),
+                item=title,
+                from_meeting=home.id,
+            )
+        )
+    return sorted(entries, key=lambda e: (e.new_start or e.old_start, e.item))
 
 
 def _forced(scenario: Scenario, cal: WorkCalendar, previous: Record) -> str:
@@ -321,3 +463,62 @@ def _forced(scenario: Scenario, cal: WorkCalendar, previous: Record) -> str:
         if why:
             return f"{person.name} kan inte det gamla datumet ({why})"
     return "flyttat för att kedjan och mötesreglerna ska hålla efter de andra ändringarna"
+
+
+# -- The rules of a change: what the coordinator may move, cancel or add --------------------------
+# The commands, their dry runs and the tests share these; the CLI only parses and prints.
+
+
+def pin_time(scenario: Scenario, group_id: str, wanted: time | None, old: time | None) -> time:
+    """The time of a moved or added meeting: as asked, else its old time, else the first."""
+    return wanted or old or scenario.group(group_id).start_times[0]
+
+
+def changeable(scenario: Scenario, state: State, meeting_id: str, cutoff: date) -> Record:
+    """The published meeting a move or cancellation names: planned, not held, not fixed in the
+    scenario. A firm meeting may be changed, by name only."""
+    record = state.record(meeting_id)
+    if record is None or record.status == "cancelled":
+        known = ", ".join(r.id for r in state.records if r.status == "planned")[:300]
+        raise InputError(f"no planned meeting '{meeting_id}' in the published plan ({known} …)")
+    if record.start.date() < cutoff:
+        raise InputError(f"{meeting_id} was on {record.start.date()}, before {cutoff}: it is held")
+    group = scenario.group(record.group)
+    if any(f.date == record.start.date() for f in group.fixed):
+        raise InputError(
+            f"{record.id} on {record.start.date()} is fixed in the scenario; change its date "
+            f"under groups → {group.id} → fixed there"
+        )
+    return record
+
+
+def _not_past(day: date, cutoff: date) -> None:
+    if day < cutoff:
+        raise InputError(f"{day} is before {cutoff}: no meeting can be put in the past")
+
+
+def move(
+    scenario: Scenario, state: State, meeting_id: str, day: date, at: time | None, cutoff: date
+) -> Change:
+    """The coordinator moves a published meeting to ``day`` (at ``at``, else its old time)."""
+    record = changeable(scenario, state, meeting_id, cutoff)
+    _not_past(day, cutoff)
+    start = pin_time(scenario, record.group, at, record.start.time())
+    return Change("move", record.id, record.group, day, start)
+
+
+def cancel(scenario: Scenario, state: State, meeting_id: str, cutoff: date) -> Change:
+    """The coordinator cancels a published meeting: its group meets once less that year."""
+    record = changeable(scenario, state, meeting_id, cutoff)
+    return Change("cancel", record.id, record.group, record.start.date())
+
+
+def add(
+    scenario: Scenario, state: State, group_id: str, day: date, at: time | None, cutoff: date
+) -> Change:
+    """The coordinator adds a meeting of ``group_id`` on ``day``: it meets once more that year."""
+    _not_past(day, cutoff)
+    if group_id not in {g.id for g in scenario.groups}:
+        raise InputError(f"no group '{group_id}' in the scenario")
+    start = pin_time(scenario, group_id, at, None)
+    return Change("add", state.next_id(group_id, day.year), group_id, day, start)

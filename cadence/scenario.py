@@ -36,11 +36,14 @@ OrganisationKind = Literal["region", "kommun", "other"]
 
 _CONFIG = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_CLOCK = re.compile(r"\d{2}:\d{2}")
 
 
 def _clock(value: Any) -> Any:
     """A time of day must be written "09:00"; YAML numbers would silently become seconds."""
-    if not isinstance(value, str | time):
+    if not isinstance(value, str | time) or (
+        isinstance(value, str) and not _CLOCK.fullmatch(value)
+    ):
         raise ValueError('expected a time like "09:00"')
     return value
 
@@ -253,7 +256,7 @@ class Period:
             yield ("end",), f"period ends ({self.end}) before it starts ({self.start})"
         try:
             zoneinfo.ZoneInfo(self.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             yield ("timezone",), f"unknown time zone '{self.timezone}'"
 
     def years(self) -> range:
@@ -532,6 +535,9 @@ class Group:
     the groups it feeds and count for the days between meetings."""
     feeds: tuple[Feed, ...] = ()
     """Groups whose meetings this group prepares, each with a lead window."""
+    firm: bool = False
+    """Its dates are decided (a nämnd's sammanträdesplan): a re-plan never moves its published
+    meetings; only the coordinator does, by name (cadence move)."""
 
     def problems(self) -> Iterator[Finding]:
         if not self.id.strip():
@@ -770,6 +776,8 @@ class Scenario:
     prepares (each feed may set its own), e.g. 2: a day to write up, a day to send."""
     chair_rules: ChairRules = field(default_factory=ChairRules)
     """Term length and alternation of chairs, checked as warnings."""
+    firm_kinds: tuple[str, ...] = ()
+    """Kinds of group whose dates are firm, as if each such group said ``firm: true``."""
     publish: Publish = field(default_factory=Publish)
     """Where the output folder is published (its web address)."""
 
@@ -826,6 +834,9 @@ class Scenario:
         people = {p.id for p in self.people}
         groups = {g.id: g for g in self.groups}
         kinds = {g.kind for g in self.groups}
+        for ki, kind in enumerate(self.firm_kinds):
+            if kind not in kinds:
+                yield ("firm_kinds", ki), f"no group is of kind '{kind}'"
         items = {i.id for i in self.items}
         for i, person in enumerate(self.people):
             if person.organisation not in orgs:

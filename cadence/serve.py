@@ -4,18 +4,27 @@ Only files inside the folder, never a hidden one (the manifest, a run's staging 
 directory listings (``/`` is index.html), GET and HEAD only. ETag and Last-Modified let clients
 ask "has it changed?" and get 304 Not Modified. A file is read whole in one go, and cadence
 replaces files with atomic renames, so a feed is never served half-written.
+
+Load is bounded: at most ``WORKERS`` connections are served at once, the rest wait in the
+kernel's listen queue (``BACKLOG``) until a worker is free, and a client must send its request
+line and headers within ``HEADER_SECONDS`` or the connection is closed, so clients that trickle
+bytes cannot hold the workers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import socket
+import threading
 import time
 from datetime import UTC
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 TYPES = {
@@ -49,11 +58,44 @@ def resolve(root: Path, url_path: str) -> Path | None:
     return real
 
 
+WORKERS = 32
+"""Connections served at once."""
+BACKLOG = 1024
+"""Connections the kernel holds until a worker is free (capped by net.core.somaxconn)."""
+HEADER_SECONDS = 10.0
+"""Time a client has for its request line and headers, however slowly it sends them."""
+
+
 class Handler(BaseHTTPRequestHandler):
     root: Path
     server_version = "cadence"
-    timeout = 30  # seconds an idle connection may stay open
+    timeout = 30  # seconds a single read or write may wait
     sys_version = ""
+    header_seconds = HEADER_SECONDS
+    _deadline: threading.Timer | None = None
+
+    def handle_one_request(self) -> None:
+        # Each request on a kept-alive connection gets its own deadline for its headers; the
+        # timer shuts the socket down, which ends a read that is blocked or trickling.
+        self._deadline = threading.Timer(self.header_seconds, self._too_slow)
+        self._deadline.daemon = True
+        self._deadline.start()
+        try:
+            super().handle_one_request()
+        finally:
+            self._deadline.cancel()
+
+    def parse_request(self) -> bool:
+        try:
+            return super().parse_request()
+        finally:
+            if self._deadline is not None:
+                self._deadline.cancel()  # headers are in: answering may take its time
+
+    def _too_slow(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):  # already closed
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def do_GET(self) -> None:
         self._answer(body=True)
@@ -130,9 +172,50 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
 
-def make_server(folder: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
+class BoundedServer(HTTPServer):
+    """An HTTP server with at most ``workers`` connections in service at once.
+
+    When every worker is busy the accept loop waits, so further connections queue in the
+    kernel (``request_queue_size``) instead of each getting a thread of its own.
+    """
+
+    request_queue_size = BACKLOG
+
+    def __init__(self, address: tuple[str, int], handler: type[Handler], workers: int = WORKERS):
+        self._slots = threading.BoundedSemaphore(workers)
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._slots.acquire()
+        try:
+            threading.Thread(
+                target=self._serve, args=(request, client_address), daemon=True
+            ).start()
+        except RuntimeError:  # no thread to be had: drop this connection, keep serving
+            self._slots.release()
+            self.shutdown_request(request)
+
+    def _serve(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except OSError:
+            pass  # the client went away, or was too slow and was cut off
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            self._slots.release()
+
+
+def make_server(
+    folder: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = WORKERS,
+    header_seconds: float = HEADER_SECONDS,
+) -> BoundedServer:
     """A server for ``folder`` (not yet serving: call ``serve_forever``)."""
-    handler = type("FolderHandler", (Handler,), {"root": folder.resolve()})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    handler = type(
+        "FolderHandler", (Handler,), {"root": folder.resolve(), "header_seconds": header_seconds}
+    )
+    return BoundedServer((host, port), handler, workers)

@@ -2,7 +2,11 @@
 cancellations, the change report, and a state that is missing, corrupt or foreign."""
 
 import itertools
+import os
+import subprocess
+import sys
 import zoneinfo
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -11,13 +15,14 @@ import pytest
 from click.testing import CliRunner
 
 from cadence import loader, solver
+from cadence import replan as replan_rules
 from cadence.cli import main
 from cadence.errors import InfeasibleError, InputError
 from cadence.plan import Meeting, Plan
 from cadence.replan import run
-from cadence.state import Change, load
+from cadence.state import Change, read
 from cadence.verify import check
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 FAST = solver.Settings(time_limit=5)
 TZ = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -196,7 +201,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_cli_move_refused_changes_nothing(published):
     """A move onto Långfredag is refused (exit 1); an unknown meeting exits 2; nothing changes."""
     before = snapshot(published)
-    state = load(published, "Mikroplan", "micro")
+    state = read(published / "plan.json")
     meeting = next(r for r in state.records if r.group == "BG")
     args = ["--out", str(published), "--as-of", "2026-01-01"]
     refused = cli("move", meeting.id, "2026-04-03", str(DATA / "micro.yaml"), *args)  # Långfredag
@@ -213,7 +218,7 @@ def test_cli_move_then_diff(published, tmp_path):
     for name, data in snapshot(published).items():
         (old / name).parent.mkdir(parents=True, exist_ok=True)
         (old / name).write_bytes(data)
-    state = load(published, "Mikroplan", "micro")
+    state = read(published / "plan.json")
     bg = min((r for r in state.records if r.group == "BG"), key=lambda r: r.start)
     day = (bg.start + timedelta(days=7)).date().isoformat()
     args = ["--out", str(published), "--as-of", "2026-01-01"]
@@ -227,7 +232,7 @@ def test_cli_move_then_diff(published, tmp_path):
     diff = cli("diff", str(old), str(published))
     assert diff.exit_code == 0 and f"flyttat  {bg.id}" in diff.output
     # The pin is in plan.json; the scenario file is untouched.
-    assert load(published, "Mikroplan", "micro").changes[0].meeting == bg.id
+    assert read(published / "plan.json").changes[0].meeting == bg.id
 
 
 @pytest.mark.parametrize(
@@ -289,3 +294,310 @@ def test_check_counts_the_coordinators_additions(published):
     alone.write_bytes((published / "plan.csv").read_bytes())
     result = cli("check", str(DATA / "micro.yaml"), "--plan", str(alone))
     assert result.exit_code == 1 and "AG meets 4 times in 2026" in result.output
+
+
+def test_two_moves_at_once_keep_both(published):
+    """Two cadence moves on one folder at the same moment: the second waits for the first's
+    lock and re-plans from what it wrote, so plan.json keeps both changes."""
+    state = read(published / "plan.json")
+    ag = sorted((r for r in state.records if r.group == "AG"), key=lambda r: r.start)
+    bg = sorted((r for r in state.records if r.group == "BG"), key=lambda r: r.start)
+    args = ["--out", str(published), "--as-of", "2026-01-01", "--time-limit", "5"]
+    commands = [
+        ["cancel", ag[-1].id, str(DATA / "micro.yaml"), *args],
+        ["move", bg[0].id, (bg[0].start + timedelta(days=7)).date().isoformat(),
+         str(DATA / "micro.yaml"), *args],
+    ]  # fmt: skip
+    runs = [
+        subprocess.Popen([sys.executable, "-m", "cadence", *c], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+        for c in commands
+    ]  # fmt: skip
+    outputs = [(p.wait(timeout=300), p.stdout.read()) for p in runs]  # type: ignore[union-attr]
+    assert [code for code, _ in outputs] == [0, 0], outputs
+    changes = {(c.action, c.meeting) for c in read(published / "plan.json").changes}
+    assert changes == {("cancel", ag[-1].id), ("move", bg[0].id)}
+    assert not list(published.glob(".cadence-*/"))
+
+
+def test_a_busy_folder_is_refused_with_exit_2(published):
+    """While another command writes the folder, a move that may not wait exits 2 naming it."""
+    from cadence.output import lock
+
+    before = snapshot(published)
+    state = read(published / "plan.json")
+    bg = min((r for r in state.records if r.group == "BG"), key=lambda r: r.start)
+    day = (bg.start + timedelta(days=7)).date().isoformat()
+    with lock(published, "cadence plan (a test)", wait=0):
+        result = cli("move", bg.id, day, str(DATA / "micro.yaml"), "--out", str(published),
+                     "--as-of", "2026-01-01", "--wait", "0.2")  # fmt: skip
+        assert result.exit_code == 2, result.output
+        assert f"pid {os.getpid()}, cadence plan (a test), since" in result.output
+    assert {k: v for k, v in snapshot(published).items() if k != ".cadence-lock"} == {
+        k: v for k, v in before.items() if k != ".cadence-lock"
+    }
+
+
+def test_dry_run_prints_the_report_and_writes_nothing(published):
+    """--dry-run on move, cancel, add and plan: the change report, not a byte written."""
+    before = snapshot(published)
+    state = read(published / "plan.json")
+    bg = min((r for r in state.records if r.group == "BG"), key=lambda r: r.start)
+    ag = max((r for r in state.records if r.group == "AG"), key=lambda r: r.start)
+    args = [str(DATA / "micro.yaml"), "--out", str(published), "--as-of", "2026-01-01",
+            "--time-limit", "5", "--dry-run"]  # fmt: skip
+    day = (bg.start + timedelta(days=7)).date().isoformat()
+    for command, expected in [
+        (["move", bg.id, day], f"flyttat  {bg.id}"),
+        (["cancel", ag.id], f"inställt {ag.id}"),
+        (["add", "AG", "2026-04-14"], "tillagt  AG-2026-04"),
+        (["plan"], "Inga ändringar"),
+    ]:
+        result = cli(*command, *args)
+        assert result.exit_code == 0, result.output
+        assert expected in result.output and "dry run: nothing written" in result.output
+        assert snapshot(published) == before
+
+
+# -- Agenda items and firm dates --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def items_scenario():
+    return loader.load(DATA / "micro-items.yaml").scenario
+
+
+@pytest.fixture(scope="module")
+def items_first(items_scenario):
+    done = run(items_scenario, "micro-items", None, FAST, None)
+    assert done.violations == () and done.state.tracks_items
+    return done
+
+
+def carriers(state) -> dict[str, str]:
+    """Due key → id of the meeting that carries it."""
+    return {k: r.id for r in state.records if r.status != "cancelled" for k, _ in r.items}
+
+
+def test_state_records_the_agenda(items_first):
+    """plan.json holds each meeting's items: the published state includes the agendas."""
+    on = carriers(items_first.state)
+    plan_items = {(m.id, i) for m in items_first.plan.meetings for i in m.items}
+    assert {(meeting, key.split("/")[0]) for key, meeting in on.items()} == plan_items
+
+
+def test_items_of_held_meetings_never_change(items_scenario, items_first):
+    """As of after AG's first meeting: Uppföljning published on it stays there; published on
+    AG's second meeting, which the coordinator cancels, it goes to a later meeting, never onto
+    the held one (which keeps its agenda and SEQUENCE)."""
+    ag = sorted((r for r in items_first.state.records if r.group == "AG"), key=lambda r: r.start)
+    key = next(k for r in ag for k, _ in r.items if k.startswith("uppfoljning/"))
+    cutoff = ag[0].start.date() + timedelta(days=1)
+    for home in (ag[0], ag[1]):
+        records = []
+        for r in items_first.state.records:
+            items = tuple(i for i in r.items if i[0] != key)
+            records.append(replace(r, items=tuple(sorted((*items, (key, "Uppföljning"))))
+                                   if r.id == home.id else items))  # fmt: skip
+        state = replace(items_first.state, records=tuple(records))
+        state = state.with_change(Change("cancel", ag[1].id, "AG", ag[1].start.date()))
+        done = run(items_scenario, "micro-items", state, FAST, cutoff)
+        assert done.violations == ()
+        held = done.state.record(ag[0].id)
+        assert held.status == "held" and held.items == state.record(ag[0].id).items
+        assert held.sequence == 0
+        carrier = carriers(done.state)[key]
+        assert carrier == ag[0].id if home == ag[0] else carrier not in (ag[0].id, ag[1].id)
+        if home == ag[1]:
+            entry = next(e for e in done.entries if e.kind == "punkt")
+            assert (entry.from_meeting, entry.meeting) == (ag[1].id, carrier)
+            assert entry.reason == f"{ag[1].id} är inställt"
+
+
+def test_unmoved_meetings_keep_their_items_and_moved_items_are_reported(items_scenario,
+                                                                         items_first):  # fmt: skip
+    """A move elsewhere leaves every other meeting's agenda as published; an item whose
+    meeting moved out of its window is reported (report and diff) and raises SEQUENCE."""
+    ag = sorted((r for r in items_first.state.records if r.group == "AG"), key=lambda r: r.start)
+    rapport = next(r for r in ag if any(k.startswith("rapport/") for k, _ in r.items))
+    # Move the meeting that carries Rapport before its window opens (20 March).
+    target = date(2026, 3, 10) if rapport.start.date() != date(2026, 3, 10) else date(2026, 3, 3)
+    state = items_first.state.with_change(
+        Change("move", rapport.id, "AG", target, rapport.start.time())
+    )
+    done = run(items_scenario, "micro-items", state, FAST, date(2026, 1, 1))
+    assert done.violations == ()
+    before, after = carriers(items_first.state), carriers(done.state)
+    stayed = {
+        r.id for r in done.state.records
+        if r.status == "planned" and items_first.state.record(r.id).start == r.start
+    }  # fmt: skip
+    for key, meeting in before.items():
+        if meeting in stayed and meeting != rapport.id:
+            assert after[key] == meeting, key
+    moved_items = [e for e in done.entries if e.kind == "punkt"]
+    rapport_key = next(k for k in before if k.startswith("rapport/"))
+    assert after[rapport_key] != rapport.id
+    assert [(e.item, e.from_meeting, e.meeting) for e in moved_items] == [
+        ("Rapport", rapport.id, after[rapport_key])
+    ]
+    assert done.result.moves.items == 1 and done.result.moves.proven
+    assert done.state.record(after[rapport_key]).sequence >= 1
+    assert f"Rapport: {rapport.id} → {after[rapport_key]}" in done.files["andringar.md"].decode()
+    assert f"Rapport: {rapport.id} → {after[rapport_key]}" in done.files["andringar.csv"].decode()
+
+
+def test_diff_lists_moved_items(tmp_path, items_scenario, items_first):
+    """cadence diff of two plan.json: the moved item with its old and new meeting."""
+    ag = sorted((r for r in items_first.state.records if r.group == "AG"), key=lambda r: r.start)
+    rapport = next(r for r in ag if any(k.startswith("rapport/") for k, _ in r.items))
+    target = date(2026, 3, 10) if rapport.start.date() != date(2026, 3, 10) else date(2026, 3, 3)
+    state = items_first.state.with_change(
+        Change("move", rapport.id, "AG", target, rapport.start.time())
+    )
+    done = run(items_scenario, "micro-items", state, FAST, date(2026, 1, 1))
+    (tmp_path / "old.json").write_bytes(items_first.files["plan.json"])
+    (tmp_path / "new.json").write_bytes(done.files["plan.json"])
+    result = cli("diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"))
+    assert result.exit_code == 0
+    carrier = carriers(done.state)[next(k for k, _ in rapport.items if k.startswith("rapport/"))]
+    assert f"punkt    Rapport: {rapport.id} → {carrier}" in result.output
+
+
+def test_a_move_that_would_shift_a_firm_meeting_is_refused(items_scenario, items_first):
+    """BG is firm: moving all three AG meetings past BG's first meeting would move it, so the
+    third move is refused naming BG's meeting; BG moved by name is fine."""
+    ag = sorted((r for r in items_first.state.records if r.group == "AG"), key=lambda r: r.start)
+    bg = sorted((r for r in items_first.state.records if r.group == "BG"), key=lambda r: r.start)
+    last = ag[-1].start.date()
+    days = [last - timedelta(days=14), last - timedelta(days=7), last + timedelta(days=7)]
+    assert days[0] > bg[0].start.date() - timedelta(days=9)
+    state = items_first.state
+    for record, day in zip(ag, days, strict=True):
+        state = state.with_change(Change("move", record.id, "AG", day, record.start.time()))
+    with pytest.raises(InfeasibleError, match=rf"it would move {bg[0].id} .* BG are firm"):
+        run(items_scenario, "micro-items", state, FAST, date(2026, 1, 1))
+    by_name = state.with_change(
+        Change("move", bg[0].id, "BG", days[0] + timedelta(days=9), bg[0].start.time())
+    )
+    done = run(items_scenario, "micro-items", by_name, FAST, date(2026, 1, 1))
+    assert done.violations == () and done.result.moves.firm == ()
+
+
+def test_moves_are_weighted_by_the_people_they_affect(items_scenario, items_first):
+    """With BG not firm, AG's first meeting moved past BG's first: one more meeting must move,
+    AG's second (one person) or BG's first (four); the fewest people wins."""
+    scenario = replace(
+        items_scenario, groups=tuple(replace(g, firm=False) for g in items_scenario.groups)
+    )
+    ag = sorted((r for r in items_first.state.records if r.group == "AG"), key=lambda r: r.start)
+    bg = min((r for r in items_first.state.records if r.group == "BG"), key=lambda r: r.start)
+    day = bg.start.date() + timedelta(days=5)  # a Tuesday after BG's first meeting
+    state = items_first.state.with_change(Change("move", ag[0].id, "AG", day, ag[0].start.time()))
+    done = run(scenario, "micro-items", state, FAST, date(2026, 1, 1))
+    assert done.violations == () and done.result.moves.proven
+    assert done.plan.meeting(bg.id).start == bg.start
+    moved = {e.meeting for e in done.entries if e.kind == "flyttat"}
+    assert bg.id not in moved and ag[0].id in moved
+    assert done.result.moves.weighted == len(moved)  # each AG move affects one person
+
+
+# -- Regressions on Sörmland 2026 (issue #12) ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sormland():
+    """Sörmland 2026 as published by ``cadence plan`` (budget 20; planning it takes minutes)."""
+    scenario = loader.load(ROOT / "scenarios/sormland-2026.yaml").scenario
+    return scenario, read(DATA / "sormland-2026.plan.json")
+
+
+def moved_items(before, after) -> dict[str, tuple[str, str]]:
+    """Due key → (old meeting, new meeting) of each item on another meeting than before."""
+    old, new = carriers(before), carriers(after)
+    return {k: (old[k], new[k]) for k in old.keys() & new.keys() if old[k] != new[k]}
+
+
+def test_sormland_bgb_move_leaves_agendas_put(sormland):
+    """Moving BGB-2026-05 a week as of 1 June moved the IVO item onto a held IFO meeting and
+    13 unmoved meetings' text: now every item of a held meeting stays, and an item moves only
+    when its meeting (or, for an item due before another, that item's meeting) moved, each
+    listed in the change report."""
+    scenario, state = sormland
+    cutoff = date(2026, 6, 1)
+    bgb = state.record("BGB-2026-05")
+    change = replan_rules.move(scenario, state, bgb.id, bgb.start.date() + timedelta(days=7),
+                               None, cutoff)  # fmt: skip
+    done = run(scenario, "sormland-2026", state.with_change(change), FAST, cutoff)
+    assert done.violations == () and done.result.moves.proven
+    for record in done.state.records:
+        if record.start.date() < cutoff:
+            assert record.items == state.record(record.id).items, record.id
+    moved_meetings = {
+        r.id for r in done.state.records if (r.start, r.end) != (
+            state.record(r.id).start, state.record(r.id).end
+        )
+    }  # fmt: skip
+    moves = moved_items(state, done.state)
+    before_carriers = carriers(state)
+    for key, (old, _) in moves.items():
+        # An item due before another (fokusområden before the BG's) has its window where the
+        # other one's meeting is: it may move when that meeting moved.
+        target = key.split("/", 2)[2]
+        assert old in moved_meetings or before_carriers.get(target) in moved_meetings, key
+    reported = {(e.from_meeting, e.meeting) for e in done.entries if e.kind == "punkt"}
+    assert reported == set(moves.values())
+    assert done.result.moves.items == len(moves)
+    changed_agenda = {
+        r.id for r in done.state.records
+        if r.id not in moved_meetings and r.items != state.record(r.id).items
+    }  # fmt: skip
+    assert changed_agenda <= {m for pair in reported for m in pair}  # each one in the report
+
+
+def test_sormland_lsg_move_never_moves_firm_nsv(sormland):
+    """Moving LSG-2026-05 a week later moved NSV five weeks earlier; NSV is firm now: the move
+    is refused with the reason, or NSV stays where it was published."""
+    scenario, state = sormland
+    cutoff = date(2026, 6, 1)
+    lsg = state.record("LSG-2026-05")
+    nsv = {r.id: r.start for r in state.records if r.group == "NSV"}
+    for weeks in (1, -1):
+        change = replan_rules.move(
+            scenario, state, lsg.id, lsg.start.date() + timedelta(days=7 * weeks), None, cutoff
+        )
+        try:
+            done = run(scenario, "sormland-2026", state.with_change(change), FAST, cutoff)
+        except InfeasibleError as err:
+            assert "NSV are firm" in str(err)
+            continue
+        assert done.violations == ()
+        assert {r.id: r.start for r in done.state.records if r.group == "NSV"} == nsv
+
+
+def test_cli_refuses_a_move_that_would_shift_a_firm_meeting(tmp_path):
+    """AG's meetings moved one by one past firm BG's first meeting: the move that would shift
+    BG exits 1 with the reason and writes nothing; --dry-run says the same."""
+    scenario = str(DATA / "micro-items.yaml")
+    out = tmp_path / "out"
+    assert cli("plan", scenario, "--out", str(out), "--time-limit", "5").exit_code == 0
+    args = [scenario, "--out", str(out), "--as-of", "2026-01-01", "--time-limit", "5"]
+    ag = sorted((r for r in read(out / "plan.json").records if r.group == "AG"),
+                key=lambda r: r.start)  # fmt: skip
+    last = ag[-1].start.date()
+    days = (last - timedelta(days=14), last - timedelta(days=7), last + timedelta(days=7))
+    for record, day in zip(ag, days, strict=True):
+        before = snapshot(out)
+        dry = cli("move", record.id, day.isoformat(), *args, "--dry-run")
+        result = cli("move", record.id, day.isoformat(), *args)
+        assert dry.exit_code == result.exit_code, (dry.output, result.output)
+        if result.exit_code == 0:
+            continue
+        assert result.exit_code == 1, result.output
+        for said in (dry.output, result.output):
+            assert "refused, nothing changed: it would move BG-2026-01" in said
+            assert "BG are firm" in said
+        assert snapshot(out) == before
+        break
+    else:
+        pytest.fail("no move was refused, though all of AG now meets after BG's first meeting")

@@ -361,3 +361,21 @@ def test_usual_weekdays_do_not_depend_on_file_order(scenario):
     derived = usual_weekdays(bare)
     assert derived["NAM"] == "thu"  # its only weekday
     assert len({derived["BER"], derived["NAT"]}) == 2  # they share the samordnare
+
+
+def test_days_a_package_does_not_list_are_blocked_by_date(scenario):
+    """A local klämdag or planning day: a blackout (or avoid period) by date."""
+    from cadence.scenario import Avoid, Blackout
+
+    rules = dataclasses.replace(
+        scenario.calendar,
+        blackouts=(
+            *scenario.calendar.blackouts,
+            Blackout(name="Klämdag", dates=(date(2026, 6, 5),)),
+        ),
+        avoid=(Avoid(name="Planeringsdag", dates=(date(2026, 9, 14),), weight=2),),
+    )
+    cal = WorkCalendar(rules, scenario.period)
+    assert not cal.is_working_day(date(2026, 6, 5))
+    assert cal.blocked_reason(date(2026, 6, 5)) == "Klämdag"
+    assert cal.is_working_day(date(2026, 9, 14)) and cal.avoid_weight(date(2026, 9, 14)) == 2

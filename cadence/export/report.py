@@ -1,4 +1,8 @@
-"""The change report of a re-plan: what moved, was added or cancelled, why, and whom to tell."""
+"""The change report of a re-plan: what moved, was added or cancelled, why, and whom to tell.
+
+Besides meetings, agenda items that moved to another meeting: ``punkt`` entries, each saying
+``Uppföljning nära vård: NSV-2026-04 → NSV-2026-05``.
+"""
 
 from __future__ import annotations
 
@@ -23,13 +27,14 @@ COLUMNS = (
     "orsak",
     "berörda grupper",
     "berörda personer",
+    "punkt",
 )
 
 
 @dataclass(frozen=True)
 class Entry:
     kind: str
-    """flyttat, tillagt or inställt."""
+    """flyttat, tillagt or inställt (a meeting), or punkt (an agenda item that moved)."""
     meeting: str
     group: str
     old_start: datetime | None
@@ -37,6 +42,17 @@ class Entry:
     reason: str
     groups: tuple[str, ...]
     people: tuple[str, ...]
+    item: str = ""
+    """For punkt: the item's title."""
+    from_meeting: str = ""
+    """For punkt: the meeting that carried it (``meeting`` carries it now, or none)."""
+
+    @property
+    def item_move(self) -> str:
+        """``Uppföljning nära vård: NSV-2026-04 → NSV-2026-05`` for punkt, else empty."""
+        if self.kind != "punkt":
+            return ""
+        return f"{self.item}: {self.from_meeting} → {self.meeting or '(inget möte)'}"
 
 
 def when(moment: datetime | None) -> str:
@@ -57,6 +73,7 @@ def frame(entries: Iterable[Entry]) -> pd.DataFrame:
             "orsak": e.reason,
             "berörda grupper": ", ".join(e.groups),
             "berörda personer": ", ".join(e.people),
+            "punkt": e.item_move,
         }
         for e in entries
     ]
@@ -69,6 +86,10 @@ def text(entries: tuple[Entry, ...]) -> str:
         return "Inga ändringar: inget publicerat möte flyttas, läggs till eller ställs in.\n"
     lines = [f"{len(entries)} ändring(ar):"]
     for e in entries:
+        if e.kind == "punkt":
+            lines.append(f"  punkt    {e.item_move}  ({e.reason})")
+            lines.append(f"           berörda: {', '.join(e.groups)}; {', '.join(e.people)}")
+            continue
         span = {
             "flyttat": f"{when(e.old_start)} → {when(e.new_start)}",
             "tillagt": when(e.new_start),

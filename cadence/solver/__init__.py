@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import time as clock
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
 from cadence import goals
 from cadence.errors import InfeasibleError
 from cadence.instance import Instance
+from cadence.solver import stability
 from cadence.solver.constraints import FAMILIES
-from cadence.solver.objective import Objective, Zero
-from cadence.solver.stability import Published, moved_units
+from cadence.solver.objective import Objective
+from cadence.solver.stability import HeldItems, Published
 from cadence.solver.variables import Variables
 
 STATUS = {
@@ -71,7 +72,11 @@ class Result:
     involved: Involved | None = None
     """When the rules cannot all hold: groups whose rules alone already conflict."""
     moves: Moves | None = None
-    """In a re-plan: how many published meetings moved, and whether that is proven fewest."""
+    """In a re-plan: how many published meetings and items moved, and whether that is proven
+    fewest."""
+    successors: dict[int, tuple[int, int]] = field(default_factory=dict)
+    """In a re-plan: index of a published meeting → (day, slot) of the meeting that keeps its
+    identity (none when it no longer takes place)."""
 
     @property
     def has_plan(self) -> bool:
@@ -124,11 +129,24 @@ def _solver(settings: Settings) -> cp_model.CpSolver:
 
 @dataclass(frozen=True)
 class Moves:
-    """The first stage of a re-plan: the fewest published meetings that must move."""
+    """The first stage of a re-plan: the fewest published meetings and items that must move."""
 
     count: int
+    """Published meetings moved (or no longer taking place)."""
     proven: bool
+    """Proven fewest: firm meetings first, then meetings weighted by people, then items."""
     seconds: float
+    items: int = 0
+    """Published agenda items on another meeting than before."""
+    weighted: int = 0
+    """The moved meetings' weight: the people the moves affect."""
+    firm: tuple[int, ...] = ()
+    """Indexes of published firm meetings that moved (a plan the re-planner refuses)."""
+    deterministic: float = 0.0
+    """CP-SAT's deterministic time of the stage: the same on a busy machine as on an idle one."""
+    cpu_seconds: float = 0.0
+    """Processor time of the stage (one worker, one thread): near its wall time on an idle
+    machine, whatever the load while measuring."""
 
 
 def solve(
@@ -136,33 +154,67 @@ def solve(
     settings: Settings = Settings(),
     progress: Callable[[float, float, float], None] | None = None,
     published: Iterable[Published] | None = None,
+    held_items: HeldItems | None = None,
 ) -> Result:
-    """The best plan; with ``published`` meetings, first the fewest of them moved (proven when
-    the budget allows), then the best plan among those with that few moves."""
-    model, v, objective = build_model(instance)
-    proto = model.proto
+    """The best plan; with ``published`` meetings, first the fewest of them and of their agenda
+    items moved (see :mod:`cadence.solver.stability`; proven when the budget allows), then the
+    best plan among those with that few moves. ``held_items`` keeps held meetings' agendas."""
     moves = None
-    if published is not None:
+    terms = None
+    if published is None:
+        model, v, objective = build_model(instance)
+    else:
         published = list(published)
-        moved = sum(moved_units(model, instance, v, published), Zero)
-        _hint_published(model, instance, v, published)
-        model.minimize(moved)
-        # Fewest moves is a MaxSAT question: one core-based worker proves it fastest, and a
-        # single worker is deterministic by itself.
+        # Stage 1 on the rules and the stability terms alone: the goals' variables would only
+        # slow its presolve. Stage 2 builds the same variables first, in the same order, then
+        # the goals, so stage 1's solution is a complete hint for the shared ones.
+        rules, rv = _rules(instance)
+        hinted = _hint_published(rules, instance, rv, published)
+        first_terms = stability.add(rules, instance, rv, published, held_items, hinted)
+        first_stage, _, _ = first_terms.objective()
+        rules.minimize(first_stage)
+        # A single worker is deterministic by itself.
         first = _solver(settings)
         first.parameters.num_workers = 1
         first.parameters.interleave_search = False
-        first.parameters.optimize_with_core = True
-        status = STATUS[first.solve(model)]
+        # The published plan is suggested as a hint: a single worker's search follows it to a
+        # plan close to the optimum, and the LP (with the full linearization) proves it. On
+        # Sörmland 2026 (processor seconds, NSV / BGB / LSG moves): core-based search 0.46 /
+        # 0.62 / 0.63, this 0.27 / 0.18 / 0.22; probing and repeated presolve cost more than
+        # they save here.
+        first.parameters.optimize_with_core = False
+        first.parameters.cp_model_probing_level = 0
+        first.parameters.max_presolve_iterations = 1
+        first.parameters.linearization_level = 2
+        cpu = clock.process_time()
+        status = STATUS[first.solve(rules)]
+        cpu = clock.process_time() - cpu
         if status not in ("optimal", "feasible"):
-            return _failed(instance, status, first.wall_time, model, settings)
-        moves = Moves(int(first.objective_value), status == "optimal", first.wall_time)
-        model.add(moved <= moves.count)
-        model.clear_hints()
-        for index in range(len(proto.variables)):
-            var = model.get_int_var_from_proto_index(index)
-            model.add_hint(var, first.value(var))
+            return _failed(instance, status, first.wall_time, rules, settings)
+        moved = [(i, p, int(first.value(t))) for i, p, t in first_terms.moved]
+        moves = Moves(
+            count=sum(m for _, _, m in moved),
+            proven=status == "optimal",
+            seconds=first.wall_time,
+            items=sum(int(first.value(t)) for _, t in first_terms.items_moved),
+            weighted=sum(p.weight * m for _, p, m in moved if not p.firm),
+            firm=tuple(sorted(i for i, p, m in moved if p.firm and m)),
+            deterministic=first.deterministic_time,
+            cpu_seconds=cpu,
+        )
+        model, v = _rules(instance)
+        terms = stability.add(model, instance, v, published, held_items)
+        shared = len(rules.proto.variables)
+        assert len(model.proto.variables) == shared
+        for index in range(shared):
+            model.add_hint(model.get_int_var_from_proto_index(index), first.value(
+                rules.get_int_var_from_proto_index(index)
+            ))  # fmt: skip
+        second_stage, _, _ = terms.objective()
+        model.add(second_stage <= int(first.objective_value))
+        objective = Objective(model, instance, v)
         model.minimize(objective.total)
+    proto = model.proto
     first_plan = None
     if published is None:
         first_plan = _first_plan(model, v, settings)
@@ -181,7 +233,28 @@ def solve(
     found = _Found.read(solver, instance, v, objective)
     first_seconds = first_plan.seconds if first_plan else callback.first
     result = _result(instance, found, status, solver, size, solver.wall_time + earlier, moves)
-    return replace(result, first_solution_seconds=first_seconds)
+    successors = _successors(solver, instance, v, terms, list(published or ())) if terms else {}
+    return replace(result, first_solution_seconds=first_seconds, successors=successors)
+
+
+def _successors(
+    solver: cp_model.CpSolver,
+    instance: Instance,
+    v: Variables,
+    terms: stability.Stability,
+    published: list[Published],
+) -> dict[int, tuple[int, int]]:
+    """Published index → (day, slot) of the meeting that keeps its identity."""
+    successors = {}
+    for index, links in terms.successor.items():
+        group = instance.group(published[index].group)
+        starts = [slot.start for slot in group.slots]
+        for k, link in links.items():
+            if solver.boolean_value(link):
+                meeting = v.meetings[group.id][k]
+                day, minute = solver.value(meeting.day), solver.value(meeting.minute)
+                successors[index] = (day, starts.index(minute))
+    return successors
 
 
 @dataclass(frozen=True)
@@ -287,19 +360,24 @@ def _first_plan(model: cp_model.CpModel, v: Variables, settings: Settings) -> _F
 
 def _hint_published(
     model: cp_model.CpModel, instance: Instance, v: Variables, published: list[Published]
-) -> None:
+) -> dict[tuple[str, int], int]:
     """Suggest the published days to each group's meetings in order, where the counts agree:
-    the old plan, less what changed, is usually almost a solution."""
+    the old plan, less what changed, is usually almost a solution. Returns (group, position)
+    → the day suggested, for the stability terms to suggest the matching literals."""
+    hinted = {}
     for group in instance.groups:
         days = sorted(
-            {p.day for p in published if p.group == group.id} | {d for d, _ in group.fixed}
+            {p.day for p in published if p.group == group.id and p.to is None}
+            | {d for d, _ in group.fixed}
         )
         meetings = v.meetings[group.id]
         if len(days) != len(meetings):
             continue
-        for meeting, day in zip(meetings, days, strict=True):
+        for k, (meeting, day) in enumerate(zip(meetings, days, strict=True)):
             if day in meeting.days:
                 model.add_hint(meeting.day, day)
+                hinted[(group.id, k)] = day
+    return hinted
 
 
 def _failed(
