@@ -31,7 +31,7 @@ SCENARIO_ITEMS = 20_000
 values the YAML library reads; it reads about 6,000 a second."""
 BUSY_BYTES = 5_000_000
 """A person's busy-times .ics file."""
-STATE_BYTES = 50_000_000
+STATE_BYTES = 16 * 1024 * 1024
 """plan.json, the published state (Sörmland: about 0.1 MB a year)."""
 PLAN_BYTES = 20_000_000
 """plan.csv or an edited plan.xlsx given to ``cadence check`` or ``cadence diff``."""

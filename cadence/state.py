@@ -29,7 +29,6 @@ FORMATS = ("cadence-state/1", FORMAT)
 """Formats read: /1 has no agenda items (a re-plan then cannot keep items where they were)."""
 PUBLISHED_MARKERS = ("alla.ics", "plan.csv", MANIFEST)
 """Files that show a folder holds published output (so a missing state is an error)."""
-MAX_BYTES = limits.STATE_BYTES
 MAX_DEPTH = 8
 """plan.json nests four deep (document, meetings, a meeting, its items); more is damage."""
 MAX_RECORDS = 20_000
@@ -187,7 +186,7 @@ def _parse(path: Path) -> tuple[State | None, list[str]]:
     """The state and its problems (InputError when it cannot be read at all)."""
     try:
         # A regular file of bounded size (a FIFO or /dev/zero is refused, not read for ever).
-        data = limits.read_capped(path, MAX_BYTES, "published state (plan.json)")
+        data = limits.read_capped(path, limits.STATE_BYTES, "published state (plan.json)")
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise InputError(f"{path}: cannot read the published state: {err}") from None
@@ -407,7 +406,7 @@ def _feeds_known(folder: Path, state: State) -> list[str]:
     """Every meeting in the published feed has a record: a deleted record would come back with
     a new UID."""
     feed = folder / "alla.ics"
-    if not feed.is_file() or feed.stat().st_size > MAX_BYTES:
+    if not feed.is_file() or feed.stat().st_size > limits.STATE_BYTES:
         return []
     known = {r.uid for r in state.records}
     text = feed.read_text(encoding="utf-8", errors="replace")
