@@ -135,7 +135,7 @@ class WorkCalendar:
         count), named after the break."""
         day = self.period.start - timedelta(days=LOOKBACK_DAYS)
         run, name = 0, None
-        left = 0
+        left, label = 0, ""
         while day <= self.period.end:
             if self.is_working_day(day):
                 if name is not None and run >= restart.min_break_days:

@@ -15,9 +15,8 @@ from datetime import date, timedelta
 
 from cadence import sv
 from cadence.calendar import WorkCalendar
-from cadence.instance import Due, dues_for
 from cadence.plan import Meeting, Plan
-from cadence.scenario import WEEKDAYS, Group, Scenario, year_slices
+from cadence.scenario import WEEKDAYS, AgendaItem, Group, Scenario, parse_month_day, year_slices
 
 
 @dataclass(frozen=True)
@@ -264,19 +263,14 @@ class Checker:
 
     def items(self) -> Iterator[Violation]:
         """Each due item on a meeting of its group inside its window (first meeting, before)."""
-        start = self.scenario.period.start
         carrying: dict[str, list[Meeting]] = {}
-        for due in dues_for(self.scenario):
-            item = self.scenario.item(due.item)
+        for due in _dues(self.scenario):
             meetings = self.by_group.get(due.group, [])
-            first, last = due.occurrence
-            occurrence = [m for m in meetings if first <= (m.start.date() - start).days <= last]
-            days = set(due.days)
+            occurrence = [m for m in meetings if due.first <= m.start.date() <= due.last]
             candidates = [
-                m for m in occurrence
-                if due.item in m.items and (m.start.date() - start).days in days
-            ]  # fmt: skip
-            if due.first_meeting and occurrence:
+                m for m in occurrence if due.item.id in m.items and m.start.date() in due.days
+            ]
+            if due.item.first_meeting and occurrence:
                 candidates = [m for m in candidates if m is occurrence[0]]
             if due.before is not None:
                 target_key, low, high = due.before
@@ -288,8 +282,8 @@ class Checker:
             carrying[due.key] = candidates
             if candidates:
                 continue
-            where = _window_words(due, item.first_meeting, start)
-            yield Violation("items", f"“{item.title}” is not on a {due.group} meeting {where}")
+            where = _window_words(due)
+            yield Violation("items", f"“{due.item.title}” is not on a {due.group} meeting {where}")
 
     def _expected_chair(self, group: Group, meeting: Meeting) -> str | None:
         """The term's chair, or its deputy when the chair cannot come and the deputy can."""
@@ -372,15 +366,116 @@ class Checker:
                     )
 
 
-def _window_words(due: Due, first_meeting: bool, start: date) -> str:
+@dataclass(frozen=True)
+class _Due:
+    """One occurrence of an agenda item for one group, in dates: the verifier's own reading of
+    the scenario, written apart from the solver's (:mod:`cadence.instance`) on purpose."""
+
+    key: str
+    item: AgendaItem
+    group: str
+    first: date
+    last: date
+    """The occurrence (year, half-year, …) the item is due in; the whole period for ``before``."""
+    days: frozenset[date]
+    """Days of the occurrence inside the item's window."""
+    before: tuple[str, int, int] | None = None
+    """(key of the due it precedes, min days, max days)."""
+
+
+def _pieces(scenario: Scenario, every: str) -> list[tuple[date, date]]:
+    """The period cut at calendar-year, half-year or quarter boundaries (or not at all)."""
+    start, end = scenario.period.start, scenario.period.end
+    if every == "period":
+        return [(start, end)]
+    months = {"year": (1,), "half_year": (1, 7), "quarter": (1, 4, 7, 10)}[every]
+    cuts = [date(year, month, 1) for year in range(start.year, end.year + 2) for month in months]
+    pieces = []
+    for begin, following in itertools.pairwise(cuts):
+        first, last = max(begin, start), min(following - timedelta(days=1), end)
+        if first <= last:
+            pieces.append((first, last))
+    return pieces
+
+
+def _in_window(item: AgendaItem, day: date) -> bool:
+    """Whether ``day`` is inside the item's window: dates, or month-days that may wrap."""
+    low, high = item.window_from, item.window_to
+    if low is None and high is None:
+        return True
+    if isinstance(low, date) or isinstance(high, date):
+        after = not isinstance(low, date) or low <= day
+        before = not isinstance(high, date) or day <= high
+        return after and before
+    here = (day.month, day.day)
+    lo = parse_month_day(low) if low is not None else None
+    hi = parse_month_day(high) if high is not None else None
+    if lo is not None and hi is not None and hi < lo:  # e.g. "11-15" to "02-15"
+        return here >= lo or here <= hi
+    return (lo is None or lo <= here) and (hi is None or here <= hi)
+
+
+def _days(item: AgendaItem, first: date, last: date) -> frozenset[date]:
+    span = (last - first).days + 1
+    every_day = (first + timedelta(days=i) for i in range(span))
+    return frozenset(day for day in every_day if _in_window(item, day))
+
+
+def _dues(scenario: Scenario) -> list[_Due]:
+    """Every occurrence of every agenda item, each item after the item it is due before."""
+    order: list[AgendaItem] = []
+
+    def visit(item: AgendaItem) -> None:
+        if item in order:
+            return
+        if item.before is not None:
+            visit(scenario.item(item.before.item))
+        order.append(item)
+
+    for item in scenario.items:
+        visit(item)
+    period = scenario.period
+    groups = {
+        item.id: [g.id for g in scenario.groups if g.id in item.groups or g.kind in item.kinds]
+        for item in order
+    }
+    feeds = {g.id: {f.to for f in g.feeds} for g in scenario.groups}
+    by_item: dict[str, list[_Due]] = {}
+    for item in order:
+        dues: list[_Due] = []
+        if item.before is None:
+            for first, last in _pieces(scenario, item.every):
+                days = _days(item, first, last)
+                if days:
+                    dues += [
+                        _Due(f"{item.id}/{g}/{first}", item, g, first, last, days)
+                        for g in groups[item.id]
+                    ]
+        else:
+            link = item.before
+            days = _days(item, period.start, period.end)
+            for target in by_item[link.item]:
+                # Along the chain: the item's groups that prepare the target's group carry it
+                # (each arbetsgrupp for its own beredningsgrupp); all of them when none does.
+                preparing = [g for g in groups[item.id] if target.group in feeds[g]]
+                dues += [
+                    _Due(
+                        f"{item.id}/{g}/{target.key}", item, g, period.start, period.end, days,
+                        (target.key, link.min_days, link.max_days),
+                    )
+                    for g in preparing or groups[item.id]
+                ]  # fmt: skip
+        by_item[item.id] = dues
+    return [due for item in order for due in by_item[item.id]]
+
+
+def _window_words(due: _Due) -> str:
     if due.before is not None:
         return f"{due.before[1]}–{due.before[2]} days before the meeting it prepares"
     if not due.days:
         return "in its window (no day of the period is in it)"
-    low = start + timedelta(days=min(due.days))
-    high = start + timedelta(days=max(due.days))
-    words = f"between {low} and {high}"
-    return f"as the first meeting {words}" if first_meeting else words
+    words = f"between {min(due.days)} and {max(due.days)}"
+    return f"as the first meeting {words}" if due.item.first_meeting else words
 
 
 def check(

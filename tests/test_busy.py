@@ -35,6 +35,7 @@ def test_busy_titles_are_not_copied():
 
 
 def test_not_icalendar(tmp_path: Path):
+    """A busy file that is not iCalendar is refused with that reason."""
     path = tmp_path / "x.ics"
     path.write_text("this is not a calendar", encoding="utf-8")
     with pytest.raises(busy.BusyFileError, match="not an iCalendar file"):

@@ -122,6 +122,7 @@ def expected(scenario, plan, group_id: str) -> list[str]:
 
 
 def test_subscribe_sync_list_change_resync(tiny_published, client):
+    """khal through vdirsyncer subscribes to a group feed, lists it, and sees a change after a re-sync."""
     scenario, plan, _ = tiny_published
     folder, home, configure, run = client
     group = "BG"

@@ -6,6 +6,7 @@ from tests.conftest import ROOT
 
 
 def test_stages_follow_the_chain_and_are_centred():
+    """Stages follow the chain's preferred leads and each chain is centred."""
     links = (
         Link("A", "B", 8, 42, 14),
         Link("B", "C", 8, 42, 21),
@@ -17,6 +18,7 @@ def test_stages_follow_the_chain_and_are_centred():
 
 
 def test_sormland_ideal_days_run_down_the_chain():
+    """In Sörmland the arbetsgrupper aim before BGÄ, BGÄ before LSG; IFO is outside the chain."""
     inst = instance.build(loader.load(ROOT / "scenarios" / "sormland-2026.yaml").scenario)
     by_id = {g.id: g for g in inst.groups}
     first = {g: goals.spread_targets(by_id[g])[2].ideal for g in ("AVÄ", "BGÄ", "LSG", "NSV")}

@@ -252,12 +252,14 @@ def test_self_feed_reported_once(tmp_path: Path):
 
 
 def test_unknown_subdivision(tmp_path: Path):
+    """A subdivision the holidays package does not know is located in the file."""
     path = write(tmp_path, MINIMAL + "calendar: {subdivision: XX}\n")
     (message,) = located(path)
     assert message.startswith("8 calendar.subdivision: 'SE' has no subdivision 'XX'")
 
 
 def test_weekend_weekday_rejected(tmp_path: Path):
+    """A group that meets on Saturdays is rejected at its weekdays entry."""
     path = write(
         tmp_path,
         MINIMAL.replace(

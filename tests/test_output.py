@@ -11,6 +11,7 @@ from cadence.output import LOCK, MANIFEST, Busy, lock, write_folder
 
 
 def test_writes_subfolders_and_manifest(tmp_path: Path):
+    """Files go into subfolders and the manifest lists what this run wrote."""
     write_folder(tmp_path, {"a.ics": b"1", "grupper/b.ics": b"2"})
     assert (tmp_path / "grupper" / "b.ics").read_bytes() == b"2"
     assert (tmp_path / MANIFEST).read_text(encoding="utf-8") == "a.ics\ngrupper/b.ics\n"
@@ -18,6 +19,7 @@ def test_writes_subfolders_and_manifest(tmp_path: Path):
 
 
 def test_stale_files_of_earlier_runs_go_others_stay(tmp_path: Path):
+    """Files an earlier run wrote and this one did not are removed; the coordinator's stay."""
     write_folder(tmp_path, {"a.ics": b"1", "personer/x.ics": b"2"})
     (tmp_path / "notes.txt").write_text("the coordinator's", encoding="utf-8")
     write_folder(tmp_path, {"a.ics": b"3"})
@@ -27,6 +29,7 @@ def test_stale_files_of_earlier_runs_go_others_stay(tmp_path: Path):
 
 
 def test_a_failing_run_leaves_the_previous_output(tmp_path: Path):
+    """A run that breaks half way leaves the previous output as it was."""
     write_folder(tmp_path, {"a.ics": b"old", "b.ics": b"old"})
 
     class Failing(dict):
@@ -42,6 +45,7 @@ def test_a_failing_run_leaves_the_previous_output(tmp_path: Path):
 
 
 def test_manifest_never_points_outside(tmp_path: Path):
+    """A manifest naming files outside the folder never removes them."""
     outside = tmp_path / "keep.txt"
     outside.write_text("x", encoding="utf-8")
     folder = tmp_path / "out"
@@ -52,6 +56,7 @@ def test_manifest_never_points_outside(tmp_path: Path):
 
 
 def test_unchanged_files_keep_their_date_and_keys_stay_inside(tmp_path: Path):
+    """Unchanged files keep their modification time, so servers keep their ETags."""
     import os
 
     write_folder(tmp_path, {"a.ics": b"same", "b.ics": b"old"})

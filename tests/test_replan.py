@@ -81,6 +81,7 @@ def fewest_moves_by_count(scenario, published, pinned: tuple[str, date] | None) 
 
 
 def test_fresh_plan_state(first):
+    """A first plan's state has every meeting planned at SEQUENCE 0 and no change report."""
     records = first.state.records
     assert {r.id for r in records} == {m.id for m in first.plan.meetings}
     assert all(r.sequence == 0 and r.status == "planned" for r in records)
@@ -88,6 +89,7 @@ def test_fresh_plan_state(first):
 
 
 def test_replan_without_changes_moves_nothing_and_keeps_bytes(micro, first):
+    """Re-planning with no change moves nothing (proven) and keeps every feed's bytes."""
     again = run(micro, "micro", first.state, FAST, date(2026, 1, 1))
     assert again.violations == ()  # the verifier, on this plan
     assert again.result.moves.count == 0 and again.result.moves.proven
@@ -148,6 +150,7 @@ def test_as_of_holds_the_past(micro, first):
 
 
 def test_cancel_publishes_cancelled_then_drops_it(micro, first):
+    """A cancelled meeting stays in the feeds as cancelled until its day has passed."""
     ag = max((m for m in first.plan.meetings if m.group == "AG"), key=lambda m: m.start)
     state = first.state.with_change(Change("cancel", ag.id, "AG", ag.start.date()))
     done = run(micro, "micro", state, FAST, date(2026, 1, 1))
@@ -169,6 +172,7 @@ def test_cancel_publishes_cancelled_then_drops_it(micro, first):
 
 
 def test_added_meeting_gets_a_new_identity(micro, first):
+    """An added meeting is on its day with a UID never used before."""
     state = first.state.with_change(Change("add", "AG-2026-04", "AG", date(2026, 4, 14), time(9)))
     done = run(micro, "micro", state, FAST, date(2026, 1, 1))
     assert done.violations == ()
@@ -195,6 +199,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_cli_move_refused_changes_nothing(published):
+    """A move onto Långfredag is refused (exit 1); an unknown meeting exits 2; nothing changes."""
     before = snapshot(published)
     state = read(published / "plan.json")
     meeting = next(r for r in state.records if r.group == "BG")
@@ -207,6 +212,7 @@ def test_cli_move_refused_changes_nothing(published):
 
 
 def test_cli_move_then_diff(published, tmp_path):
+    """`cadence move` moves the fewest meetings, reports it, and `cadence diff` shows the move."""
     old = tmp_path / "old"
     old.mkdir()
     for name, data in snapshot(published).items():
@@ -245,6 +251,7 @@ def test_cli_move_then_diff(published, tmp_path):
     ],
 )
 def test_bad_state_stops_with_exit_2_and_loses_nothing(published, damage, message):
+    """A damaged, missing or foreign plan.json stops the run with exit 2 and changes nothing."""
     damage(published)
     before = snapshot(published)
     result = cli("plan", str(DATA / "micro.yaml"), "--out", str(published), "--time-limit", "5")
@@ -254,17 +261,20 @@ def test_bad_state_stops_with_exit_2_and_loses_nothing(published, damage, messag
 
 
 def test_state_is_stable_bytes(micro, first):
+    """Planning afresh twice gives the same plan.json."""
     again = run(micro, "micro", None, FAST, None)
     assert again.violations == ()  # the verifier, on this plan
     assert again.files["plan.json"] == first.files["plan.json"]
 
 
 def test_as_of_without_a_published_plan_is_refused(micro):
+    """--as-of without a published plan is refused."""
     with pytest.raises(InputError, match="no published plan"):
         run(micro, "micro", None, FAST, date(2026, 3, 10))
 
 
 def test_move_onto_a_holiday_is_infeasible(micro, first):
+    """A move onto Långfredag cannot hold, and the holiday is named."""
     bg = next(m for m in first.plan.meetings if m.group == "BG")
     state = first.state.with_change(Change("move", bg.id, "BG", date(2026, 4, 3), time(9)))
     with pytest.raises(InfeasibleError, match="Långfredag"):
@@ -272,6 +282,7 @@ def test_move_onto_a_holiday_is_infeasible(micro, first):
 
 
 def test_check_counts_the_coordinators_additions(published):
+    """`cadence check` counts an added meeting from the state beside the plan."""
     args = ["--out", str(published), "--as-of", "2026-01-01", "--time-limit", "5"]
     added = cli("add", "AG", "2026-04-14", str(DATA / "micro.yaml"), *args)
     assert added.exit_code == 0, added.output

@@ -27,6 +27,7 @@ KINDS = {
 
 
 def test_there_are_three_scenarios_or_more():
+    """Both Sörmland scenarios and at least one other county are shipped."""
     names = {p.name for p in SCENARIOS}
     assert {"sormland-2026.yaml", "sormland-2027.yaml"} <= names
     assert len(names) >= 3
@@ -34,6 +35,7 @@ def test_there_are_three_scenarios_or_more():
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
 def test_scenario_is_valid_without_warnings(path):
+    """Every shipped scenario loads without errors or warnings."""
     loaded = loader.load(path)
     assert loaded.warnings == ()
 
@@ -53,10 +55,15 @@ def test_scenario_passes_the_json_schema(path):
     """What an editor checks with the schema agrees with the loader."""
     schema = json.loads(schema_text())
     document = _json_ready(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
-    jsonschema.validate(document, schema)
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(document)) == []
+    # The same file with a meeting length in words: the schema names where it is.
+    document["groups"][0]["duration_minutes"] = "två timmar"
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+    assert [list(e.absolute_path) for e in errors] == [["groups", 0, "duration_minutes"]]
 
 
 def test_json_schema_rejects_unknown_key():
+    """The schema rejects a key the format does not have."""
     schema = json.loads(schema_text())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"name": "x", "period": {}, "groups": [], "bogus": 1}, schema)

@@ -44,6 +44,7 @@ def fetch(url: str, method: str = "GET", headers: dict | None = None):
 
 
 def test_feed_with_calendar_type_and_validators(served):
+    """A feed is served as text/calendar with an ETag, Last-Modified and its length."""
     folder, base = served
     status, headers, body = fetch(f"{base}/grupper/bgae.ics")
     assert status == 200
@@ -54,6 +55,7 @@ def test_feed_with_calendar_type_and_validators(served):
 
 
 def test_conditional_requests_answer_304(served):
+    """If-None-Match and If-Modified-Since answer 304 when nothing changed."""
     _, base = served
     _, headers, _ = fetch(f"{base}/alla.ics")
     status, _, body = fetch(f"{base}/alla.ics", headers={"If-None-Match": headers["ETag"]})
@@ -67,6 +69,7 @@ def test_conditional_requests_answer_304(served):
 
 
 def test_changed_file_gets_a_new_etag(served):
+    """A republished file gets a new ETag and is sent again."""
     folder, base = served
     first = fetch(f"{base}/alla.ics")[1]["ETag"]
     write_folder(folder, {"alla.ics": b"BEGIN:VCALENDAR\r\nX-B:2\r\nEND:VCALENDAR\r\n"})
@@ -75,6 +78,7 @@ def test_changed_file_gets_a_new_etag(served):
 
 
 def test_head_has_no_body_and_other_methods_are_refused(served):
+    """HEAD has headers only; POST, PUT, DELETE and OPTIONS get 405."""
     _, base = served
     status, headers, body = fetch(f"{base}/alla.ics", "HEAD")
     assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
@@ -98,6 +102,7 @@ def test_head_has_no_body_and_other_methods_are_refused(served):
     ],
 )
 def test_nothing_outside_the_folder_no_listing(served, path):
+    """Paths outside the folder and folder listings are 404."""
     _, base = served
     status, _, body = fetch(base + path)
     assert status == 404, path
@@ -105,6 +110,7 @@ def test_nothing_outside_the_folder_no_listing(served, path):
 
 
 def test_root_is_the_index(served):
+    """The root serves index.html."""
     _, base = served
     status, headers, body = fetch(base + "/")
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
@@ -112,6 +118,7 @@ def test_root_is_the_index(served):
 
 
 def test_if_none_match_decides_and_future_dates_are_ignored(served):
+    """If-None-Match wins over If-Modified-Since; weak and * ETags match."""
     _, base = served
     _, headers, _ = fetch(f"{base}/alla.ics")
     both = {"If-None-Match": '"other"', "If-Modified-Since": headers["Last-Modified"]}

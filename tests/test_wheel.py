@@ -4,6 +4,8 @@ import json
 import re
 import shutil
 import subprocess
+import zlib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -67,6 +69,7 @@ def probe(tmp_path: Path, page: Path) -> list[dict]:
 
 
 def test_page_renders_every_meeting_inside_the_canvas(tiny_published, tmp_path):
+    """In chromium every meeting is drawn inside its picture, one wheel per year and a timeline."""
     scenario, plan, folder = tiny_published
     pictures = probe(tmp_path, folder / "arshjul.html")
     wheels = [p for p in pictures if p["cls"] == "arshjul"]
@@ -81,7 +84,47 @@ def test_page_renders_every_meeting_inside_the_canvas(tiny_published, tmp_path):
         assert picture["width"] > 300 and picture["height"] > 60
 
 
+def png_pixels(data: bytes) -> list[tuple[int, int, int]]:
+    """The RGB pixels of an 8-bit, non-interlaced RGB or RGBA PNG (what chromium writes)."""
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    depth, kind, interlace = data[24], data[25], data[28]
+    assert (depth, interlace) == (8, 0) and kind in (2, 6)
+    step = 3 if kind == 2 else 4
+    chunks, at = [], 8
+    while at < len(data):
+        size = int.from_bytes(data[at : at + 4], "big")
+        if data[at + 4 : at + 8] == b"IDAT":
+            chunks.append(data[at + 8 : at + 8 + size])
+        at += 12 + size
+    raw = zlib.decompress(b"".join(chunks))
+    stride = width * step
+    previous = bytearray(stride)
+    pixels = []
+    for y in range(height):
+        kind_of_filter = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - step] if i >= step else 0
+            up = previous[i]
+            corner = previous[i - step] if i >= step else 0
+            if kind_of_filter == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind_of_filter == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind_of_filter == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind_of_filter == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                guess = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + guess) & 0xFF
+        pixels += [tuple(line[i : i + 3]) for i in range(0, stride, step)]
+        previous = line
+    return pixels
+
+
 def test_svg_alone_renders_and_is_self_contained(tiny_published, tmp_path):
+    """The SVG alone needs nothing from the network and chromium draws it."""
     _, plan, folder = tiny_published
     svg = (folder / "arshjul.svg").read_text(encoding="utf-8")
     page = (folder / "arshjul.html").read_text(encoding="utf-8")
@@ -100,10 +143,14 @@ def test_svg_alone_renders_and_is_self_contained(tiny_published, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1000, 1000)
-    assert len(data) > 20_000  # a drawing, not a blank page
+    # Drawn, not blank: the breaks' grey and sportlov's yellow fill whole sectors.
+    colours = Counter(png_pixels(data))
+    assert colours[(0xD5, 0xD8, 0xDC)] > 500, "no blocked days drawn"
+    assert colours[(0xFC, 0xF3, 0xCF)] > 500, "no avoided week drawn"
 
 
 def test_swedish_labels_and_milestones(tiny_published):
+    """Swedish month labels, and every fixed date among the milestones on the page."""
     scenario, plan, folder = tiny_published
     page = (folder / "arshjul.html").read_text(encoding="utf-8")
     assert '<html lang="sv">' in page

@@ -11,6 +11,7 @@ from cadence.verify import check
 
 
 def test_sheets_headers_and_real_dates(tiny_published):
+    """The workbook has a sheet per level, Swedish headers and real Excel dates."""
     scenario, plan, folder = tiny_published
     book = openpyxl.load_workbook(folder / "plan.xlsx")
     kinds = list(dict.fromkeys(g.kind.capitalize() for g in scenario.groups))
@@ -38,11 +39,13 @@ def test_sheets_headers_and_real_dates(tiny_published):
 
 
 def test_same_plan_same_workbook(tiny_published):
+    """The same plan gives the same workbook bytes."""
     scenario, plan, folder = tiny_published
     assert plan_workbook(scenario, plan) == (folder / "plan.xlsx").read_bytes()
 
 
 def test_workbook_reads_back_and_holds(tiny_published):
+    """The workbook reads back as the same plan, which the verifier accepts."""
     scenario, plan, folder = tiny_published
     again = read_plan(folder / "plan.xlsx", scenario)
     assert {(m.id, m.start, m.end, m.items) for m in again.meetings} == {
@@ -65,6 +68,7 @@ def test_edited_workbook_is_checked(tiny_published, tmp_path):
 
 
 def test_sheet_names_follow_excel_rules():
+    """Sheet names lose the characters Excel forbids, are unique and at most 31 long."""
     taken: set[str] = set()
     assert sheet_name("a/b:c", taken) == "a b c"
     assert sheet_name("A/B:C", taken) == "A B C (2)"
@@ -72,6 +76,7 @@ def test_sheet_names_follow_excel_rules():
 
 
 def test_text_that_looks_like_a_formula_stays_text(tiny_published, tmp_path):
+    """Agenda text starting with = or @ is stored as text, never as a formula."""
     from dataclasses import replace
 
     scenario, plan, _ = tiny_published

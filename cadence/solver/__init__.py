@@ -432,7 +432,7 @@ def involved_groups(instance: Instance, budget: float) -> Involved:
     return Involved(tuple(keep), needed == len(keep))
 
 
-def _feasibility(instance: Instance, budget: float) -> tuple[int, float]:
+def _feasibility(instance: Instance, budget: float) -> tuple[cp_model.CpSolverStatus, float]:
     """CP-SAT's status for the hard rules of ``instance`` alone, and the deterministic time."""
     try:
         model, _ = _rules(instance)

@@ -99,7 +99,7 @@ class Objective:
 
     @staticmethod
     def _rhythm(model: cp_model.CpModel, instance: Instance, v: Variables) -> cp_model.LinearExprT:
-        units = []
+        units: list[cp_model.LinearExprT] = []
         if instance.scenario.weights.rhythm == 0:
             return Zero
         for group in instance.groups:
