@@ -361,7 +361,7 @@ def move(
     by later runs.
 
     \b
-    Example: cadence move NSV-2026-04 2026-09-04 --out exports/sormland-2026
+    Example: cadence move NSV-2026-04 2026-10-29 --out exports/sormland-2026
     """
     from cadence import replan
 

@@ -90,7 +90,7 @@ def test_folder_remembers_its_address(tmp_path: Path):
 def test_help_shows_date_as_required_with_an_example():
     """move and add show DATE (not an optional-looking [%Y-%m-%d]) and a command that works."""
     for command, example in (
-        ("move", "cadence move NSV-2026-04 2026-09-04"),
+        ("move", "cadence move NSV-2026-04 2026-10-29"),
         ("add", "cadence add BGÄ 2026-11-26"),
     ):
         result = CliRunner().invoke(main, [command, "--help"])
