@@ -125,3 +125,17 @@ def test_cancelled_meetings_stay_in_csv_and_xlsx_and_check_ignores_them(tmp_path
             main, ["check", str(DATA / "micro.yaml"), "--plan", str(tmp_path / name)]
         )
         assert result.exit_code == 0, result.output
+
+
+def test_kallelse_column_is_a_real_date_a_week_before(tiny_published):
+    """The kallelse column: an Excel date on a weekday, at least seven days before the meeting."""
+    _, _, folder = tiny_published
+    sheet = openpyxl.load_workbook(folder / "plan.xlsx")["Alla möten"]
+    column = HEADERS.index("kallelse")
+    rows = list(sheet.iter_rows(min_row=2))
+    assert rows
+    for cells in rows:
+        meeting_day, notice = cells[2].value.date(), cells[column].value
+        assert cells[column].is_date and isinstance(notice, datetime)
+        assert notice.weekday() < 5
+        assert (meeting_day - notice.date()).days >= 7

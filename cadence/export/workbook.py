@@ -27,7 +27,8 @@ from cadence.scenario import Scenario
 ALL_SHEET = "Alla möten"
 BLOCKED_SHEET = "Blockerade dagar"
 HEADERS = ("möte", "grupp", "datum", "veckodag", "vecka", "start", "slut", "plats",
-           "ordförande", "dagordning", "bereder", "bereds av", "status")  # fmt: skip
+           "ordförande", "dagordning", "bereder", "bereds av", "kallelse", "avvikelse",
+           "status")  # fmt: skip
 PLANNED, CANCELLED = "planerat", "inställt"
 """The status column: a cancelled meeting stays in the workbook (the feeds still carry it)."""
 NOTE_KIND = {"holiday": "helgdag", "half_day": "halvdag", "blackout": "uppehåll", "avoid": "undvik"}
@@ -50,6 +51,8 @@ def _row(scenario: Scenario, meeting: Meeting, cancelled: bool = False) -> dict[
         "dagordning": "; ".join(meeting.agenda),
         "bereder": "; ".join(meeting.prepares),
         "bereds av": "; ".join(meeting.prepared_by),
+        "kallelse": meeting.notice,
+        "avvikelse": meeting.note or "",
         "status": CANCELLED if cancelled else PLANNED,
     }
 
