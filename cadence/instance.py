@@ -481,9 +481,7 @@ def stages(group_ids: list[str], links: tuple[Link, ...]) -> dict[str, int]:
 
 def attendees(group: Group, day: date, chair: str | None = None) -> tuple[str, ...]:
     """The chair (``chair``, or the term's chair on ``day``) and the members."""
-    chair = chair or group.chair_on(day)
-    people = [chair] if chair else []
-    return tuple(dict.fromkeys([*people, *group.members]))
+    return group.attendees(day, chair)
 
 
 def chair_for(

@@ -599,6 +599,11 @@ class Group:
         term = self.term_on(day)
         return term.person if term else None
 
+    def attendees(self, day: date, chair: str | None = None) -> tuple[str, ...]:
+        """The chair (``chair``, or the term's chair on ``day``) and the members, once each."""
+        chair = chair or self.chair_on(day)
+        return tuple(dict.fromkeys([*([chair] if chair else []), *self.members]))
+
     def term_on(self, day: date) -> ChairTerm | None:
         """The chair term covering ``day``, if any."""
         for term in self.chairs:

@@ -131,7 +131,7 @@ def calendar_warnings(scenario: Scenario) -> Iterator[Finding]:
                 all(
                     cal.unavailable_reason(people[p], day, s, end_time(s, group.duration_minutes))
                     is None
-                    for p in _attending(group, day)
+                    for p in group.attendees(day)
                     if p in people
                 )
                 for s in group.start_times
@@ -150,7 +150,3 @@ def calendar_warnings(scenario: Scenario) -> Iterator[Finding]:
                 )
                 break
 
-
-def _attending(group: Group, day: date) -> list[str]:
-    chair = group.chair_on(day)
-    return [*([chair] if chair else []), *group.members]
