@@ -13,7 +13,7 @@ import re
 import typing
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from pathlib import Path as FilePath
 from typing import Any
@@ -39,6 +39,17 @@ class Loaded:
     scenario: Scenario
     source: FilePath
     warnings: tuple[Problem, ...]
+    locator: _Locator | None = field(default=None, repr=False, compare=False)
+
+    def where(self, path: Path) -> str:
+        """``sormland-2026.yaml:141``: the file and line of the key at ``path``, for an
+        explanation that names where a rule comes from. A key the file does not write (a
+        default) gives the line of the nearest key above it and says so."""
+        if self.locator is None:
+            return self.source.name
+        found, line = self.locator.found(path)
+        default = "" if found == len(path) else " (default)"
+        return f"{self.source.name}:{line}{default}"
 
 
 def load(path: str | FilePath) -> Loaded:
@@ -92,7 +103,7 @@ def loads(text: str, source: FilePath) -> Loaded:
     if findings:
         raise ScenarioError(locate.all(findings))
     warnings = [*scenario.warnings(), *validate.calendar_warnings(scenario)]
-    return Loaded(scenario, source, tuple(locate.all(warnings)))
+    return Loaded(scenario, source, tuple(locate.all(warnings)), locate)
 
 
 def _parse(name: str, text: str) -> Any:
@@ -241,8 +252,16 @@ class _Locator:
 
     def where(self, path: Path) -> str:
         """``line 33``: where ``path`` is, for a message that names a second place."""
+        return f"line {self.line(path)}"
+
+    def line(self, path: Path) -> int | None:
         _, line, _ = self._walk(path)
-        return f"line {line}"
+        return line
+
+    def found(self, path: Path) -> tuple[int, int | None]:
+        """How many keys of ``path`` the file writes, and the line of the last of them."""
+        keys, line, _ = self._walk(path)
+        return len(keys), line
 
     def problem(self, path: Path, message: str) -> Problem:
         found, line, _ = self._walk(path)

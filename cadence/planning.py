@@ -9,7 +9,7 @@ from datetime import date
 from cadence import instance as instances
 from cadence import plan as plans
 from cadence import solver
-from cadence.errors import InfeasibleError
+from cadence.errors import InfeasibleError, UndecidedError
 from cadence.scenario import Scenario
 from cadence.verify import Violation, check
 
@@ -27,6 +27,8 @@ def raise_unsolved(result: solver.Result, settings: solver.Settings) -> None:
     """Say why there is no plan, when there is none."""
     if result.has_plan:
         return
+    if result.status == "infeasible" and result.involved is None:
+        raise InfeasibleError("the rules cannot all hold at once (the solver proved it)")
     if result.status == "infeasible":
         assert result.involved is not None
         groups, fewest = result.involved.groups, result.involved.fewest
@@ -37,7 +39,7 @@ def raise_unsolved(result: solver.Result, settings: solver.Settings) -> None:
             + ("; without any one of them the others' rules could" if fewest else "")
             + " (other groups may conflict in the same way)"
         )
-    raise InfeasibleError(
+    raise UndecidedError(
         f"no plan found within {settings.time_limit:g} s (solver status: {result.status}); "
         "try a longer --time-limit"
     )

@@ -47,6 +47,82 @@ class Run:
     objective: int
 
 
+@dataclass(frozen=True)
+class Setup:
+    """What a re-plan solves: the instance with the held meetings and the coordinator's pins,
+    and the published meetings it keeps where it can."""
+
+    instance: instances.Instance
+    changes: tuple[Change, ...]
+    """The coordinator's changes that still apply."""
+    extra: dict[tuple[str, int], int]
+    """(group, year) → meetings added (+) or cancelled (-) by the coordinator."""
+    candidates: tuple[Record, ...]
+    """The published meetings the re-plan may keep or move."""
+    published: list[Published] | None
+    held_items: HeldItems | None
+
+
+def prepare(scenario: Scenario, state: State, cutoff: date | None) -> Setup:
+    """The instance and stability terms of a re-plan of ``state`` as of ``cutoff``."""
+    changes = _live_changes(scenario, state)
+    held = [
+        Held(r.group, r.start.date(), r.start.time())
+        for r in state.records
+        if r.status != "cancelled" and cutoff is not None and r.start.date() < cutoff
+    ]
+    pins, extra = _pins(state, changes, cutoff)
+    inst = instances.build(scenario, [*held, *pins], cutoff, extra)
+    published, held_items = None, None
+    candidates: list[Record] = []
+    if state.records:
+        candidates = _candidates(state, changes, cutoff)
+        published = [_published(scenario, inst, r, changes) for r in candidates]
+        if state.tracks_items:
+            held_items = _held_items(inst, state, cutoff)
+    return Setup(inst, changes, extra, tuple(candidates), published, held_items)
+
+
+@dataclass(frozen=True)
+class Replanned:
+    """A re-plan solved but not yet rendered."""
+
+    setup: Setup
+    result: solver.Result
+    identities: dict[tuple[str, date], tuple[str, str]]
+    """(group, day) → (id, UID) of every placed meeting."""
+
+
+def replan(
+    scenario: Scenario,
+    source: str,
+    state: State,
+    settings: solver.Settings,
+    cutoff: date | None,
+    progress: Callable[[float, float, float], None] | None = None,
+) -> Replanned:
+    """Solve a re-plan of ``state``; InfeasibleError when the rules cannot all hold or a firm
+    meeting would have to move."""
+    setup = prepare(scenario, state, cutoff)
+    inst, candidates = setup.instance, setup.candidates
+    result = solver.solve(inst, settings, progress, setup.published, setup.held_items)
+    raise_unsolved(result, settings)
+    if result.moves is not None and result.moves.firm:
+        raise InfeasibleError(_firm_refusal(scenario, [candidates[i] for i in result.moves.firm]))
+    placed = {
+        (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
+        for group_id, meetings in result.meetings.items()
+        for day, slot in meetings
+    }
+    successors = {
+        candidates[i].id: (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
+        for i, (day, slot) in result.successors.items()
+        for group_id in (candidates[i].group,)
+    }
+    identities = _identities(state, setup.changes, placed, source, successors)
+    return Replanned(setup, result, identities)
+
+
 def run(
     scenario: Scenario,
     source: str,
@@ -66,39 +142,12 @@ def run(
                 "at the published folder"
             )
         state = State(scenario.name, source)
-    changes = _live_changes(scenario, state)
-    held = [
-        Held(r.group, r.start.date(), r.start.time())
-        for r in state.records
-        if r.status != "cancelled" and cutoff is not None and r.start.date() < cutoff
-    ]
-    pins, extra = _pins(state, changes, cutoff)
-    inst = instances.build(scenario, [*held, *pins], cutoff, extra)
-    published, held_items = None, None
-    candidates: list[Record] = []
-    if state.records:
-        candidates = _candidates(state, changes, cutoff)
-        published = [_published(scenario, inst, r, changes) for r in candidates]
-        if state.tracks_items:
-            held_items = _held_items(inst, state, cutoff)
-    result = solver.solve(inst, settings, progress, published, held_items)
-    raise_unsolved(result, settings)
-    if result.moves is not None and result.moves.firm:
-        raise InfeasibleError(_firm_refusal(scenario, [candidates[i] for i in result.moves.firm]))
-    raise_unsolved(result, settings)
+    done = replan(scenario, source, state, settings, cutoff, progress)
+    inst, result, changes, extra = (
+        done.setup.instance, done.result, done.setup.changes, done.setup.extra
+    )  # fmt: skip
     tz = zoneinfo.ZoneInfo(scenario.period.timezone)
-    placed = {
-        (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
-        for group_id, meetings in result.meetings.items()
-        for day, slot in meetings
-    }
-    successors = {
-        candidates[i].id: (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
-        for i, (day, slot) in result.successors.items()
-        for group_id in (candidates[i].group,)
-    }
-    identities = _identities(state, changes, placed, source, successors)
-    plan = plans.from_result(inst, result, source, identities)
+    plan = plans.from_result(inst, result, source, done.identities)
     violations = tuple(check(scenario, plan, cutoff, extra))
     now = ics.stamp_of(cutoff or scenario.period.start)
     kept_ids = {m.id for m in plan.meetings}

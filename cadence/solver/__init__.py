@@ -53,6 +53,9 @@ class Settings:
     wall_limit: float | None = None
     """Wall seconds as well, for benchmarks that cap a proof: with it, the plan depends on the
     machine and its load (the CLI never sets it)."""
+    involved: bool = True
+    """When the rules cannot all hold, search for the groups involved (a solve per group):
+    off where the caller explains the failure itself (``cadence explain``'s trial days)."""
 
 
 @dataclass(frozen=True)
@@ -396,7 +399,7 @@ def _failed(
 ) -> Result:
     proto = model.proto
     involved = None
-    if status == "infeasible":
+    if status == "infeasible" and settings.involved:
         started = clock.perf_counter()
         involved = involved_groups(instance, settings.time_limit)
         seconds += clock.perf_counter() - started
