@@ -475,9 +475,7 @@ def explain(
     report = read_csv(folder / REPORT) if (folder / REPORT).exists() else None
     cutoff = as_of.date() if as_of else explaining.default_cutoff(loaded.scenario, state)
     settings = solver.Settings(time_limit=time_limit, workers=workers)
-    found = explaining.explain(
-        loaded, scenario.stem, state, meeting, settings, cutoff, report
-    )
+    found = explaining.explain(loaded, scenario.stem, state, meeting, settings, cutoff, report)
     click.echo(explaining.text(found, loaded.scenario), nl=False)
 
 

@@ -17,10 +17,10 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
+from typing import Literal
 
-from cadence import goals, replan
+from cadence import goals, replan, solver
 from cadence import plan as plans
-from cadence import solver
 from cadence.errors import InfeasibleError, InputError, UndecidedError
 from cadence.export.report import Entry
 from cadence.instance import Instance, Link, usual_weekdays
@@ -32,7 +32,7 @@ from cadence.validate import end_time
 from cadence.verify import Violation, check
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MAX_TRIALS = 4
+MAX_TRIALS = 3
 """Alternative days re-planned at most (the nearest first): each gets an equal share of the
 budget, split again between the re-plan's two stages."""
 NEAR_BREAK_DAYS = 21
@@ -76,10 +76,8 @@ class Alternative:
     moves: tuple[str, ...] = ()
     """Other published meetings that would move: ``BGB-2026-04 Tue 2026-05-12 → Tue 2026-05-19``."""
     note: str = ""
-
-    @property
-    def possible(self) -> bool:
-        return self.cost is not None
+    verdict: Literal["possible", "impossible", "undecided"] = "impossible"
+    """Undecided: other meetings would have to move, and no re-plan settled it in the budget."""
 
 
 @dataclass(frozen=True)
@@ -190,8 +188,10 @@ def _with_meeting_at(inst: Instance, plan: Plan, meeting: Meeting, day: int, min
     carried: dict[str, int] = {}
     for due in inst.dues:
         for m in plan.meetings:
-            if m.group == due.group and due.item in m.items and inst.index(m.start.date()) in (
-                due.days
+            if (
+                m.group == due.group
+                and due.item in m.items
+                and inst.index(m.start.date()) in (due.days)
             ):
                 carried.setdefault(due.key, day if m.id == meeting.id else plans_time(inst, m)[0])
     return plans.build(inst, placed, carried, "", identities=identities)
@@ -372,7 +372,7 @@ def _people(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Ite
         when = other.start.date()
         same = "the same day" if when == day else "the same week"
         hard = ""
-        path: Path = ("groups", _index(scenario, other.group), "members")
+        path: Path = ("groups", _index(scenario, other.group))
         if when != day:
             limit = scenario.person_week_limit
             hard = f" (more than {limit} meetings a week costs in person_week)"
@@ -405,8 +405,10 @@ def _items(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Iter
     dues = {d.key: d for d in inst.dues}
     for due in inst.dues:
         for m in plan.meetings:
-            if m.group == due.group and due.item in m.items and inst.index(m.start.date()) in (
-                due.days
+            if (
+                m.group == due.group
+                and due.item in m.items
+                and inst.index(m.start.date()) in (due.days)
             ):
                 carriers.setdefault(due.key, m)
     for due in inst.dues:
@@ -416,20 +418,16 @@ def _items(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Iter
         if due.before is not None:
             target_key, low, high = due.before
             target = carriers.get(target_key)
-            whose = (
-                f"{target.id} on {day_text(target.start.date())}" if target else "its meeting"
-            )
-            when = f"{low}–{high} days before the meeting that carries “{dues[target_key].title}” " \
-                f"({whose})"  # fmt: skip
+            whose = f"{target.id} on {day_text(target.start.date())}" if target else "its meeting"
+            title = dues[target_key].title
+            when = f"{low}–{high} days before the meeting that carries “{title}” ({whose})"
         elif due.first_meeting:
             first, last = (inst.day(d) for d in due.occurrence)
             when = f"at {due.group}'s first meeting of {first} – {last}"
         else:
             first, last = inst.day(min(due.days)), inst.day(max(due.days))
             when = f"between {day_text(first)} and {day_text(last)}"
-        yield Rule(
-            "item", f"carries “{due.title}”, due {when}", loaded.where(("items", ii))
-        )
+        yield Rule("item", f"carries “{due.title}”, due {when}", loaded.where(("items", ii)))
 
 
 def _spacing(loaded: Loaded, plan: Plan, meeting: Meeting) -> Iterator[Rule]:
@@ -443,8 +441,11 @@ def _spacing(loaded: Loaded, plan: Plan, meeting: Meeting) -> Iterator[Rule]:
         if count.except_months:
             how += " except months " + ", ".join(str(m) for m in count.except_months)
     else:
-        how = f"{count.low} times a year" if count.low == count.high else (
-            f"{count.low}–{count.high} times a year"
+        times = "time" if count.high == 1 else "times"
+        how = (
+            f"{count.low} {times} a year"
+            if count.low == count.high
+            else (f"{count.low}–{count.high} {times} a year")
         )
     yield Rule("count", f"{group.id} meets {how}", loaded.where(("groups", gi, "meetings")))
     mine = sorted((m for m in plan.meetings if m.group == group.id), key=lambda m: m.start)
@@ -462,13 +463,16 @@ def _spacing(loaded: Loaded, plan: Plan, meeting: Meeting) -> Iterator[Rule]:
         )
     elif group.preceding:
         last = max(group.preceding)
-        parts.append(f"the last meeting before the period ({last}) is {(day - last).days} days before")
+        gap = (day - last).days
+        parts.append(f"the last meeting before the period ({last}) is {gap} days before")
     if k + 1 < len(mine):
         after = mine[k + 1]
         parts.append(
             f"{after.id} ({day_text(after.start.date())}) {(after.start.date() - day).days} days "
             "after"
         )
+    if not parts and group.max_days_between is None:
+        return  # its only meeting of the period, with no gap to keep
     path: Path = ("groups", gi, "min_days_between")
     yield Rule(
         "spacing",
@@ -492,11 +496,11 @@ def _calendar(loaded: Loaded, inst: Instance, meeting: Meeting) -> Iterator[Rule
                 continue
             seen.add(name)
             if step < 0:
-                text = f"the {name} ends {day_text(other)}, {n} days before"
+                text = f"the break “{name}” ends {day_text(other)}, {n} days before"
             else:
-                text = f"the {name} begins {day_text(other)}, {n} days after"
+                text = f"the break “{name}” begins {day_text(other)}, {n} days after"
             path: Path = ("calendar", "blackouts", names.index(name))
-            yield Rule("calendar", text + ": no meetings in it", loaded.where(path))
+            yield Rule("calendar", text, loaded.where(path))
             break
     monday = day - timedelta(days=day.weekday())
     for n in range(5):
@@ -543,7 +547,8 @@ class _Judge:
         self.group = self.scenario.groups[self.gi]
         self.data = self.inst.group(self.group.id)
         self.day = self.meeting.start.date()
-        self.baseline = {v.message for v in check(self.scenario, self.plan, self.cutoff, self.extra)}
+        found = check(self.scenario, self.plan, self.cutoff, self.extra)
+        self.baseline = {v.message for v in found}
 
     def alternatives(self, settings: solver.Settings) -> tuple[Alternative, ...]:
         scenario = self.scenario
@@ -583,6 +588,7 @@ class _Judge:
                 judged[position] = replace(
                     alternative,
                     forbidden=self.located(broken),
+                    verdict="undecided",
                     note="other meetings would have to move; not re-planned (only the "
                     f"{MAX_TRIALS} nearest such days are)",
                 )
@@ -635,8 +641,9 @@ class _Judge:
         if day in cal.blackout:
             names = [b.name for b in self.scenario.calendar.blackouts]
             name = cal.blackout[day]
-            text = f"{day_text(day)} is in the {name}: no meetings in it"
-            return (Rule("calendar", text, where(("calendar", "blackouts", names.index(name)))),), None
+            text = f"{day_text(day)} is in the break “{name}”: no meetings in it"
+            path: Path = ("calendar", "blackouts", names.index(name))
+            return (Rule("calendar", text, where(path)),), None
         if WEEKDAYS[day.weekday()] not in group.weekdays:
             allowed = ", ".join(DAY_NAMES[WEEKDAYS.index(w)] for w in group.weekdays)
             text = f"{group.id} does not meet on {DAY_NAMES[day.weekday()]}s (only {allowed})"
@@ -650,7 +657,8 @@ class _Judge:
 
     def _unavailable(self, day: date) -> Iterator[Rule]:
         """Why no start time of the group fits ``day``, a working day of an allowed weekday."""
-        where, scenario, group, cal = self.loaded.where, self.scenario, self.group, self.inst.calendar
+        where, scenario, group = self.loaded.where, self.scenario, self.group
+        cal = self.inst.calendar
         found = False
         for start in group.start_times:
             end = end_time(start, group.duration_minutes)
@@ -669,7 +677,8 @@ class _Judge:
                 pi = next(i for i, p in enumerate(scenario.people) if p.id == person_id)
                 person = scenario.people[pi]
                 for ui, entry in enumerate(person.unavailable):
-                    if cal.unavailable_reason(replace(person, unavailable=(entry,)), day, start, end):
+                    alone = replace(person, unavailable=(entry,))
+                    if cal.unavailable_reason(alone, day, start, end):
                         found = True
                         role = " (chair)" if person_id == chair else ""
                         yield Rule(
@@ -698,8 +707,7 @@ class _Judge:
 
     def located(self, violations: Sequence[Violation]) -> tuple[Rule, ...]:
         return tuple(
-            Rule(v.rule, v.message, self.loaded.where(v.path) if v.path else "")
-            for v in violations
+            Rule(v.rule, v.message, self.loaded.where(v.path) if v.path else "") for v in violations
         )
 
     def costed(
@@ -711,7 +719,7 @@ class _Judge:
         values = goals.penalties(self.inst, times)
         change = {g: values[g] - self.base[g] for g in goals.GOALS}
         cost = goals.weighted(self.inst, values) - goals.weighted(self.inst, self.base)
-        return replace(alternative, change=change, cost=cost, moves=moves)
+        return replace(alternative, change=change, cost=cost, moves=moves, verdict="possible")
 
     def trial(
         self, alternative: Alternative, broken: tuple[Violation, ...], settings: solver.Settings
@@ -727,6 +735,7 @@ class _Judge:
             return replace(
                 alternative,
                 forbidden=self.located(broken),
+                verdict="undecided",
                 note="other meetings would have to move; no such re-plan found within the "
                 "budget (try a longer --time-limit)",
             )
@@ -836,17 +845,16 @@ def text(explanation: Explanation, scenario: Scenario) -> str:
         head = f"  {day_text(alt.day)}"
         head += f" {alt.start:%H:%M}" if alt.start else "      "
         head += f"  {alt.why}: "
-        if alt.possible:
-            assert alt.cost is not None
+        if alt.cost is not None:
             parts = ", ".join(f"{g} {v:+d}" for g, v in alt.change.items() if v)
             lines.append(f"{head}objective {alt.cost:+d}" + (f" ({parts})" if parts else ""))
             if alt.moves:
-                lines.append(f"      moves {len(alt.moves)} other meeting(s): " + "; ".join(alt.moves))
+                moves = "; ".join(alt.moves)
+                lines.append(f"      moves {len(alt.moves)} other meeting(s): {moves}")
             if alt.note:
                 lines.append(f"      {alt.note}")
             continue
-        verdict = "undecided" if "budget" in alt.note or "nearest" in alt.note else "impossible"
-        lines.append(f"{head}{verdict}")
+        lines.append(f"{head}{alt.verdict}")
         lines += [f"      {rule}" for rule in alt.forbidden]
         if alt.note:
             lines.append(f"      {alt.note}")
