@@ -78,6 +78,8 @@ class Alternative:
     note: str = ""
     verdict: Literal["possible", "impossible", "undecided"] = "impossible"
     """Undecided: other meetings would have to move, and no re-plan settled it in the budget."""
+    replanned: bool = False
+    """Judged by a re-plan with the meeting pinned there (not against the plan as it stands)."""
 
 
 @dataclass(frozen=True)
@@ -729,6 +731,7 @@ class _Judge:
         assert alternative.start is not None
         change = Change("move", self.meeting.id, self.group.id, alternative.day, alternative.start)
         state = self.state.with_change(change)
+        alternative = replace(alternative, replanned=True)
         try:
             done = replan.replan(self.scenario, self.source, state, settings, self.cutoff)
         except UndecidedError:
