@@ -118,7 +118,7 @@ def test_alternative_days_with_their_cost(published):
 def test_a_move_the_coordinator_asked_for(published, tmp_path):
     """After cadence move AG-2026-01 to Tue 3 March, explain says who moved it and what the last
     re-plan did; Wed 4 March differs only in the weekday: rhythm +1, objective +2."""
-    loaded, folder = published
+    _, folder = published
     out = tmp_path / "out"
     shutil.copytree(folder, out)
     scenario = DATA / "explain.yaml"
@@ -144,7 +144,7 @@ def test_a_move_the_coordinator_asked_for(published, tmp_path):
 
 def test_same_input_same_bytes(published):
     """Two runs print the same explanation (deterministic limits, no clock)."""
-    loaded, folder = published
+    _, folder = published
     args = ["explain", "AG-2026-01", str(DATA / "explain.yaml"), "--out", str(folder)]
     first = CliRunner().invoke(main, [*args, "--time-limit", "2"])
     second = CliRunner().invoke(main, [*args, "--time-limit", "2"])
@@ -153,7 +153,7 @@ def test_same_input_same_bytes(published):
 
 def test_unknown_meeting_is_bad_input(published):
     """An id the published plan does not have: exit 2, naming it and the ids it has."""
-    loaded, folder = published
+    _, folder = published
     args = ["explain", "AG-2026-09", str(DATA / "explain.yaml"), "--out", str(folder)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
@@ -171,7 +171,7 @@ def test_no_published_plan_is_bad_input(tmp_path):
 
 def test_damaged_change_report_is_bad_input(published, tmp_path):
     """andringar.csv is input too: a row with an unknown change is refused with its line."""
-    loaded, folder = published
+    _, folder = published
     out = tmp_path / "out"
     shutil.copytree(folder, out)
     (out / "andringar.csv").write_text(
