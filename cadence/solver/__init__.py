@@ -9,6 +9,7 @@ are one no-overlap per person over the meetings' intervals. The soft goals are B
 
 from __future__ import annotations
 
+import math
 import time as clock
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -172,6 +173,9 @@ def solve(
         # starting point; when there is none, the rules alone give a plan in a second or two,
         # or the proof that there is none.
         first_plan = _constructed(instance, model, v, objective, settings)
+        if first_plan is not None and first_plan.found is not None and progress is not None:
+            values = first_plan.found.goal_values or {}
+            progress(first_plan.seconds, goals.weighted(instance, values), -math.inf)
         if first_plan is None:
             first_plan, rules_model = _first_plan(instance, settings)
             if first_plan.status == "infeasible":
@@ -235,8 +239,16 @@ def solve(
     earlier = (moves.seconds if moves else 0.0) + (first_plan.seconds if first_plan else 0.0)
     if status not in ("optimal", "feasible"):
         if status == "unknown" and first_plan is not None and first_plan.found is not None:
-            # The search found nothing better in its budget: the first plan is the answer.
-            return _result(instance, first_plan.found, "feasible", None, size, earlier, moves)
+            # The search found nothing better in its budget: the first plan is the answer,
+            # with whatever bound the search proved meanwhile.
+            result = _result(
+                instance, first_plan.found, "feasible", None, size, solver.wall_time + earlier,
+                moves,
+            )  # fmt: skip
+            bound = solver.best_objective_bound
+            if math.isfinite(bound) and result.objective is not None and bound <= result.objective:
+                result = replace(result, bound=bound)
+            return replace(result, first_solution_seconds=first_plan.seconds)
         return _failed(instance, status, solver.wall_time + earlier, model, settings)
     found = _Found.read(solver, instance, v, objective)
     first_seconds = first_plan.seconds if first_plan else callback.first
