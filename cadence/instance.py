@@ -261,7 +261,7 @@ def build(
                 candidates = [i for i, t in enumerate(slot_times) if (day, t) in decided_set]
             else:
                 candidates = [i for i, t in enumerate(slot_times) if t in group.start_times]
-            allowed = []
+            fits: list[int] = []
             for i in candidates:
                 why = _cuts(
                     people_by_id,
@@ -274,15 +274,15 @@ def build(
                 )
                 if not explain:
                     if next(why, None) is None:
-                        allowed.append(i)
+                        fits.append(i)
                     continue
                 keys = set(why)
                 if CALENDAR not in keys:
-                    allowed.append(i)
+                    fits.append(i)
                     for key in keys:
                         cuts.setdefault(key, []).append((index, i))
-            if allowed:
-                options.append((index, tuple(allowed)))
+            if fits:
+                options.append((index, tuple(fits)))
         fixed = []
         decided_rules = {}
         option_map = dict(options)

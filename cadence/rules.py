@@ -47,7 +47,7 @@ def _joined(words: list[str]) -> str:
 
 def weekdays(days: tuple[str, ...]) -> str:
     """``("thu", "fri")`` → ``Thursdays and Fridays``."""
-    return _joined([ENGLISH_DAYS[d] for d in WORKDAYS + ("sat", "sun") if d in days])
+    return _joined([ENGLISH_DAYS[d] for d in (*WORKDAYS, "sat", "sun") if d in days])
 
 
 def days_text(days: Days) -> str:

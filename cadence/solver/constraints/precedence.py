@@ -93,9 +93,7 @@ def _notice_leads(
     return result
 
 
-def _monotone(
-    model: cp_model.CpModel, v: Variables, li: int, rule: list[cp_model.IntVar]
-) -> None:
+def _monotone(model: cp_model.CpModel, v: Variables, li: int, rule: list[cp_model.IntVar]) -> None:
     """A later meeting is never prepared by an earlier meeting than the one before it.
 
     Valid: the latest preparing meeting inside the window moves forward with the prepared
