@@ -32,8 +32,9 @@ STEP_BUDGET = 5.0
 MAX_CHECKS = 48
 """Relaxations tried at most (each is a build and a solve of the changed scenario)."""
 
-LADDER = (1, 2, 3, 5, 7, 10, 14, 21, 28, 42, 56, 91)
-"""Days tried for a widened window or a moved date, smallest first."""
+LADDER = range(1, 92)
+"""Days a window may widen or a rule give way, up to a quarter; the search probes 1, 2, 4, 8,
+… of them and halves back, so a family costs about a dozen solves at most."""
 
 WEEKDAY_COST = 7
 """A weekday more counts as a week's change of the plan's rhythm."""
@@ -178,10 +179,13 @@ def _solve(
     cp.parameters.random_seed = 0
     cp.parameters.max_deterministic_time = account.take()
     cp.parameters.max_time_in_seconds = 30 * STEP_BUDGET + 60  # a safety net only
-    # No presolve: it spends wall time the deterministic clock hardly counts on a model this
-    # loose (Sörmland 2026 with a decided date that cannot hold: 41 s wall for 4.1 deterministic
-    # s, 18 s with the light presolve of the first plan; without, 2.8 s for 2.0).
+    # No presolve and no probing: on a model this loose they spend wall time the deterministic
+    # clock hardly counts. The first core of Sörmland 2026 with BGÄ decided on 9 January: 41 s
+    # wall (4.1 deterministic) with the defaults, 22 s with the first plan's light presolve,
+    # 2.4 s without presolve (it probes for 1 deterministic s when loading), 1.1 s with neither;
+    # a refused move in tests/data/micro.yaml 1.6 s, 0.5 s, 0.5 s, 0.04 s.
     cp.parameters.cp_model_presolve = False
+    cp.parameters.cp_model_probing_level = 0
     status = cp.solve(model)
     account.pay(cp.deterministic_time)
     if status != cp_model.INFEASIBLE:
@@ -301,21 +305,25 @@ def _families(problem: Problem, key: RuleKey) -> Iterator[_Family]:
             return changed(groups=tuple(groups))
 
         if kind == "weekdays":
-            for day in WORKDAYS:
-                if day in group.weekdays:
-                    continue
-                days = tuple(d for d in WORKDAYS if d in (*group.weekdays, day))
-                words = f"let {group.id} meet on {weekdays((day,))} too"
-                yield _Family(
-                    [
-                        _Candidate(
-                            WEEKDAY_COST,
-                            words,
-                            ((("groups", gi, "weekdays"), list(days)),),
-                            with_group(weekdays=days),
-                        )
-                    ]
-                )
+            # One weekday more, the nearest to the group's own first (Thursday for Friday).
+            allowed = [WORKDAYS.index(d) for d in group.weekdays if d in WORKDAYS]
+            others = sorted(
+                (d for d in WORKDAYS if d not in group.weekdays),
+                key=lambda d: (min(abs(WORKDAYS.index(d) - a) for a in allowed), d),
+            )
+            yield _Family(
+                [
+                    _Candidate(
+                        WEEKDAY_COST,
+                        f"let {group.id} meet on {weekdays((day,))} too",
+                        ((("groups", gi, "weekdays"), list(days)),),
+                        with_group(weekdays=days),
+                    )
+                    for day in others
+                    for days in [tuple(d for d in WORKDAYS if d in (*group.weekdays, day))]
+                ],
+                monotone=False,
+            )
         elif kind == "min_gap":
             yield _Family(
                 [

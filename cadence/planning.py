@@ -38,7 +38,7 @@ def explained(
         try:
             inst = problem.instance()
         except InfeasibleError as err:
-            return str(err)
+            return "" if first else str(err)
         involved = solver.involved_groups(inst, settings.time_limit)
         return (
             "the rules cannot all hold at once (the solver proved it). Groups involved: "
@@ -48,8 +48,8 @@ def explained(
             + " (other groups may conflict in the same way)"
         )
 
-    error = clash_error(problem, settings.time_limit, where or Where(), groups)
-    return InfeasibleError(f"{first}\n{error}" if first else str(error))
+    error = str(clash_error(problem, settings.time_limit, where or Where(), groups))
+    return InfeasibleError("\n".join(part for part in (first, error) if part))
 
 
 def raise_unsolved(

@@ -150,7 +150,7 @@ def describe(scenario: Scenario, key: RuleKey, days: tuple[date, date] | None = 
         to = scenario.group(feed.to)
         writeup = group.writeup(feed, scenario.writeup_days)
         words = (
-            f"Each {to.id} meeting needs a {group.id} meeting {feed.lead_days.min}–"
+            f"Each {to.id} meeting needs a meeting of {group.id} {feed.lead_days.min}–"
             f"{feed.lead_days.max} days before it, before {to.id}'s kallelse "
             f"({to.notice_days} days ahead)"
         )
