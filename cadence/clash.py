@@ -119,6 +119,13 @@ def explain(
         return None
     minimal = True
     core = [k for k in keys if k in first]
+    touched = _groups_of(inst, core)
+    if touched is not None and len(touched) < len(inst.groups):
+        # The deletion filter on the core's groups alone: each solve loads the whole model,
+        # two seconds a solve on Sörmland 2026 whatever the rules assumed. The other groups'
+        # rules are off in every solve of the filter, so leaving them out changes no answer.
+        inst = inst.only(touched)
+        model, literals = solver.explanation_model(inst)
     i = 0
     while i < len(core):
         trial = core[:i] + core[i + 1 :]
@@ -139,6 +146,24 @@ def explain(
     rules = tuple(describe(problem.scenario, k, days.get(tuple(k[:4]))) for k in core)
     relaxations = tuple(_relaxations(problem, core, account)) if relax else ()
     return Clash(rules, minimal, relaxations, account.spent, account.solves)
+
+
+def _groups_of(inst: instances.Instance, keys: list[RuleKey]) -> tuple[str, ...] | None:
+    """The groups whose meetings the rules ``keys`` constrain (None: every group)."""
+    found: set[str] = set()
+    for key in keys:
+        kind = key[0]
+        if kind in ("weekdays", "count", "min_gap", "max_gap", "fixed", "pinned"):
+            found.add(str(key[1]))
+        elif kind == "link":
+            found.update((str(key[1]), str(key[2])))
+        elif kind == "due":
+            found.update(str(g) for g in (key[2], key[4]) if g)
+        elif kind in ("away", "person"):
+            found.update(g for (g, _), people in inst.attendees.items() if key[1] in people)
+        else:
+            return None
+    return tuple(g.id for g in inst.groups if g.id in found)
 
 
 _ORDER = (
@@ -170,10 +195,14 @@ def _solve(
     keys: list[RuleKey],
     account: _Budget,
 ) -> tuple[Any, set[RuleKey]]:
-    """Solve with the rules ``keys`` assumed (the others free, that is switched off); the
-    status and, when infeasible, the rules of CP-SAT's core."""
+    """Solve with the rules ``keys`` assumed and the others assumed off; the status and, when
+    infeasible, the rules of CP-SAT's core. (Off rather than free: with every other rule off a
+    plan for the rest is quick to find; on Sörmland the deletion filter took 10.1 s with them
+    free, 4.6 s off.)"""
     model.clear_assumptions()
-    model.add_assumptions([literals[k] for k in keys])
+    chosen = set(keys)
+    off = [literal.Not() for key, literal in literals.items() if key not in chosen]
+    model.add_assumptions([literals[k] for k in keys] + off)
     cp = cp_model.CpSolver()
     cp.parameters.num_workers = 1
     cp.parameters.random_seed = 0
