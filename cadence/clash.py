@@ -201,8 +201,9 @@ def _solve(
     free, 4.6 s off.)"""
     model.clear_assumptions()
     chosen = set(keys)
-    off = [literal.Not() for key, literal in literals.items() if key not in chosen]
-    model.add_assumptions([literals[k] for k in keys] + off)
+    assumed: list[cp_model.LiteralT] = [literals[k] for k in keys]
+    assumed += [literal.Not() for key, literal in literals.items() if key not in chosen]
+    model.add_assumptions(assumed)
     cp = cp_model.CpSolver()
     cp.parameters.num_workers = 1
     cp.parameters.random_seed = 0

@@ -85,12 +85,11 @@ def preparing_day(link: Link, day: int, sources: Sequence[int]) -> int | None:
 
 
 def weekday(instance: Instance, day: int) -> int:
-    return instance.day(day).weekday()
+    return instance.weekdays[day]
 
 
 def iso_week(instance: Instance, day: int) -> tuple[int, int]:
-    iso = instance.day(day).isocalendar()
-    return iso.year, iso.week
+    return instance.weeks[day]
 
 
 def penalties(

@@ -176,6 +176,16 @@ class Instance:
     def day(self, index: int) -> date:
         return self.scenario.period.start + timedelta(days=index)
 
+    @cached_property
+    def weekdays(self) -> tuple[int, ...]:
+        """Weekday (Monday 0) of each day of the period."""
+        return tuple(self.day(i).weekday() for i in range(self.horizon))
+
+    @cached_property
+    def weeks(self) -> tuple[tuple[int, int], ...]:
+        """ISO (year, week) of each day of the period."""
+        return tuple(self.day(i).isocalendar()[:2] for i in range(self.horizon))
+
     def index(self, day: date) -> int:
         return (day - self.scenario.period.start).days
 

@@ -19,7 +19,7 @@ from cadence import goals
 from cadence.errors import InfeasibleError
 from cadence.instance import Instance
 from cadence.rules import RuleKey
-from cadence.solver import stability
+from cadence.solver import construct, stability
 from cadence.solver.constraints import FAMILIES
 from cadence.solver.objective import Objective
 from cadence.solver.stability import HeldItems, Published
@@ -177,12 +177,15 @@ def solve(
     terms = None
     first_plan = None
     if published is None:
-        # The rules alone first: a plan in a second or two, or the proof that there is none,
-        # before the goals are even built.
-        first_plan, rules_model = _first_plan(instance, settings)
-        if first_plan.status == "infeasible":
-            return _failed(instance, "infeasible", first_plan.seconds, rules_model, settings)
         model, v, objective = build_model(instance)
+        # A plan built round by round, checked and completed by CP-SAT, is the search's
+        # starting point; when there is none, the rules alone give a plan in a second or two,
+        # or the proof that there is none.
+        first_plan = _constructed(instance, model, v, objective, settings)
+        if first_plan is None:
+            first_plan, rules_model = _first_plan(instance, settings)
+            if first_plan.status == "infeasible":
+                return _failed(instance, "infeasible", first_plan.seconds, rules_model, settings)
     else:
         published = list(published)
         # Stage 1 on the rules and the stability terms alone: the goals' variables would only
@@ -377,6 +380,49 @@ def _first_plan(instance: Instance, settings: Settings) -> tuple[_FirstPlan, cp_
         return _FirstPlan(status, solver.wall_time, None), rules
     found = _Found.read(solver, instance, v, None)
     return _FirstPlan("feasible", solver.wall_time, found), rules
+
+
+def _constructed(
+    instance: Instance,
+    model: cp_model.CpModel,
+    v: Variables,
+    objective: Objective,
+    settings: Settings,
+) -> _FirstPlan | None:
+    """The plan of :mod:`cadence.solver.construct`, checked against every rule by CP-SAT with
+    its days fixed (which also chooses the carriers and prepares, and counts the goals), and
+    handed to ``model`` as a complete hint; None when it breaks a rule.
+
+    Measured on Sörmland 2026 at 10 deterministic s (2 workers, as in ``cadence plan``): 627
+    with the hint against 800 without; the constructed plan itself is 745, in under a second.
+    """
+    started = clock.perf_counter()
+    placement = construct.construct(instance, v)
+    if placement is None:
+        return None
+    trial = model.clone()
+    for group in instance.groups:
+        required = [m for m in v.meetings[group.id] if m.mandatory]
+        for meeting, (day, slot) in zip(required, placement[group.id], strict=True):
+            trial.add(trial.get_int_var_from_proto_index(meeting.day.index) == day)
+            if not isinstance(meeting.minute, int):
+                minute = trial.get_int_var_from_proto_index(meeting.minute.index)
+                trial.add(minute == group.slots[slot].start)
+        for meeting in v.meetings[group.id]:
+            if not isinstance(meeting.present, int):
+                trial.add(trial.get_int_var_from_proto_index(meeting.present.index) == 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = settings.seed
+    solver.parameters.max_deterministic_time = min(FIRST_PLAN_BUDGET, settings.time_limit)
+    solver.parameters.max_time_in_seconds = 30 * FIRST_PLAN_BUDGET + 60  # a safety net only
+    if STATUS[solver.solve(trial)] not in ("optimal", "feasible"):
+        return None
+    for index in range(len(model.proto.variables)):
+        variable = model.get_int_var_from_proto_index(index)
+        model.add_hint(variable, solver.value(variable))
+    found = _Found.read(solver, instance, v, objective)
+    return _FirstPlan("feasible", clock.perf_counter() - started, found)
 
 
 def _hint_published(

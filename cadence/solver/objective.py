@@ -30,7 +30,8 @@ def _outside(
 ) -> cp_model.IntVar:
     """A unit that is 1 unless the meeting's day is among ``days`` (or the meeting is absent)."""
     miss = model.new_bool_var(name)
-    inside = [d for d in meeting.days if d in set(days)]
+    wanted = set(days)
+    inside = [d for d in meeting.days if d in wanted]
     if len(inside) < len(meeting.days):
         model.add_linear_expression_in_domain(
             meeting.day, cp_model.Domain.from_values(inside)
@@ -172,17 +173,16 @@ class Objective:
             defaultdict(list)
         )
         cache: dict[tuple[int, tuple[int, int]], cp_model.IntVar] = {}
+        days_in_week: dict[tuple[int, tuple[int, int]], list[int]] = {}
         for group_id, meetings in v.meetings.items():
             for meeting in meetings:
-                weeks = sorted({goals.iso_week(instance, d) for d in meeting.days})
-                for week in weeks:
+                by_week: dict[tuple[int, int], list[int]] = defaultdict(list)
+                for d in meeting.days:
+                    by_week[goals.iso_week(instance, d)].append(d)
+                for week in sorted(by_week):
+                    days_in_week[(meeting.day.index, week)] = by_week[week]
+                    people = {p for d in by_week[week] for p in instance.attendees[(group_id, d)]}
                     # Sorted: a set of strings iterates in a different order in every process.
-                    people = {
-                        p
-                        for d in meeting.days
-                        if goals.iso_week(instance, d) == week
-                        for p in instance.attendees[(group_id, d)]
-                    }
                     for person in sorted(people):
                         in_week[(person, week)].append((meeting, week))
         units = []
@@ -195,7 +195,8 @@ class Objective:
                 key = (meeting.day.index, w)
                 if key not in cache:
                     # 1 when the meeting is in week w (the minimisation keeps it 0 otherwise).
-                    elsewhere = [d for d in meeting.days if goals.iso_week(instance, d) != w]
+                    inside = set(days_in_week[key])
+                    elsewhere = [d for d in meeting.days if d not in inside]
                     cache[key] = _outside(model, meeting, elsewhere, f"week[{meeting.name},{w}]")
                 flags.append(cache[key])
             signature = frozenset((m.day.index, w) for m, w in entries)

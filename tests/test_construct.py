@@ -1,0 +1,73 @@
+"""The constructed first plan: round by round from the deciding body, checked by CP-SAT and the
+verifier, and handed to the search."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cadence import instance, loader, solver
+from cadence import plan as plans
+from cadence.solver import construct
+from cadence.verify import check
+from tests.conftest import DATA
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def _built(path: Path):
+    scenario = loader.load(path).scenario
+    inst = instance.build(scenario)
+    model, v, objective = solver.build_model(inst)
+    return scenario, inst, model, v, objective
+
+
+def test_order_is_backwards_along_the_chain():
+    """NSV decides, so it comes first; each group after every group it prepares; the groups
+    outside the chain by their stage (DIALOG and IFO, stage 0, before the beredningsgrupper)."""
+    *_, inst, _, _, _ = _built(ROOT / "scenarios" / "sormland-2026.yaml")
+    assert [g.id for g in construct.order(inst)] == [
+        "NSV", "LSG", "DIALOG", "IFO", "BGÄ", "BGPF", "BGB", "SCN", "BGH", "BGD", "MASMAR",
+        "AVÄ", "ANÄ", "ASÄ", "AVPF", "ANPF", "ASPF", "AVB", "ANB", "ASB",
+    ]  # fmt: skip
+
+
+def test_micro_days_are_the_ideal_days():
+    """micro.yaml: BG meets twice (Thursdays), AG three times (Tuesdays) in March–April. Every
+    meeting can be on its spread ideal day on its usual weekday, and the chain holds there: AG
+    on 3, 17 and 31 March, BG on 19 March and 16 April (its fixed date)."""
+    _, inst, _, v, _ = _built(DATA / "micro.yaml")
+    placement = construct.construct(inst, v)
+    assert placement is not None
+    days = {g: [inst.day(d) for d, _ in placement[g]] for g in placement}
+    assert days == {
+        "BG": [date(2026, 3, 19), date(2026, 4, 16)],
+        "AG": [date(2026, 3, 3), date(2026, 3, 17), date(2026, 3, 31)],
+    }
+
+
+def test_feeder_gaps_keep_the_next_round_possible():
+    """Sörmland 2026: Socialchefsnätverket meets as often as Länsstyrgruppen (one meeting per
+    round, at most 90 days apart, 42 days before at most). LSG on 22 May and then 20 August
+    (after the summer break) would leave it no pair of days: before 22 May's notice and at
+    least 20 August minus 42 days are more than 90 days apart. From 29 May it fits."""
+    *_, inst, _, v, _ = _built(ROOT / "scenarios" / "sormland-2026.yaml")
+    (scn,) = [f for f in construct._feeders(inst, v, inst.group("LSG")) if f.link.source == "SCN"]
+    may_22, may_29, aug_20 = (inst.index(date(2026, m, d)) for m, d in ((5, 22), (5, 29), (8, 20)))
+    assert not scn.allows(may_22, aug_20)
+    assert scn.allows(may_29, aug_20)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_constructed_plan_holds_every_rule(path):
+    """On every scenario the constructed plan is complete: CP-SAT accepts it with its days
+    fixed, and the verifier, which knows nothing of the solver, finds no broken rule."""
+    scenario, inst, model, v, objective = _built(path)
+    first = solver._constructed(inst, model, v, objective, solver.Settings(time_limit=5))
+    assert first is not None and first.found is not None
+    assert model.proto.has_solution_hint()
+    plan = plans.build(inst, first.found.meetings, first.found.carriers, path.stem)
+    assert check(scenario, plan) == []
+    # Its goals as the plan counts them are the ones CP-SAT counted.
+    assert plan.goal_values(inst) == first.found.goal_values
