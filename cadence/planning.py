@@ -30,9 +30,10 @@ def explained(
     """Why there is no plan: the rules that clash, with their lines, and what to loosen (see
     :mod:`cadence.clash`), after ``first``, the reason found while building the model.
 
-    When the rule-level search does not finish within the budget, the groups involved instead:
-    on Sörmland 2026 with BGÄ decided on 9 January that search takes 6.3 s against 10.3 s for
-    the clashing rules (``benchmarks/explain.py``), but names no rule and no line."""
+    The groups involved instead only when the rules cannot be told apart within the budget:
+    the rules are found faster than the groups were (Sörmland 2026 with BGÄ decided on 9
+    January, ``benchmarks/explain.py --sormland``: 3.3 s against 5.8 s on an idle machine, 7.2
+    s against 11.7 s beside the test suite), and the groups name no rule and no line."""
 
     def groups() -> str:
         try:
