@@ -19,12 +19,13 @@ from cadence import goals, solver
 from cadence import instance as instances
 from cadence import plan as plans
 from cadence.calendar import WorkCalendar
+from cadence.clash import Problem, Where
 from cadence.errors import InfeasibleError, InputError
 from cadence.export import ics, publish
 from cadence.export.report import Entry, report_files
 from cadence.instance import Held, attendees
 from cadence.plan import Meeting, Plan
-from cadence.planning import raise_unsolved
+from cadence.planning import explained, raise_unsolved
 from cadence.scenario import Scenario
 from cadence.solver.stability import HeldItems, Published
 from cadence.state import Change, Record, State, Status, dumps, extra
@@ -55,8 +56,11 @@ def run(
     as_of: date | None,
     progress: Callable[[float, float, float], None] | None = None,
     keep_cancelled_days: int = 0,
+    where: Where | None = None,
 ) -> Run:
-    """Plan (or re-plan against ``state``) and render the output folder's files."""
+    """Plan (or re-plan against ``state``) and render the output folder's files. When no plan
+    can keep every rule (a requested move among them), say which rules clash and what would
+    make it possible (``where`` names their lines)."""
     cutoff = as_of or scenario.period.as_of
     if state is None:
         if cutoff is not None and cutoff > scenario.period.start:
@@ -73,7 +77,11 @@ def run(
         if r.status != "cancelled" and cutoff is not None and r.start.date() < cutoff
     ]
     pins, extra = _pins(state, changes, cutoff)
-    inst = instances.build(scenario, [*held, *pins], cutoff, extra)
+    problem = Problem(scenario, (*held, *pins), cutoff, extra)
+    try:
+        inst = instances.build(scenario, [*held, *pins], cutoff, extra)
+    except InfeasibleError as err:
+        raise explained(problem, settings, where, str(err)) from None
     published, held_items = None, None
     candidates: list[Record] = []
     if state.records:
@@ -81,11 +89,13 @@ def run(
         published = [_published(scenario, inst, r, changes) for r in candidates]
         if state.tracks_items:
             held_items = _held_items(inst, state, cutoff)
-    result = solver.solve(inst, settings, progress, published, held_items)
-    raise_unsolved(result, settings)
+    try:
+        result = solver.solve(inst, settings, progress, published, held_items)
+    except InfeasibleError as err:
+        raise explained(problem, settings, where, str(err)) from None
+    raise_unsolved(result, settings, problem, where)
     if result.moves is not None and result.moves.firm:
         raise InfeasibleError(_firm_refusal(scenario, [candidates[i] for i in result.moves.firm]))
-    raise_unsolved(result, settings)
     tz = zoneinfo.ZoneInfo(scenario.period.timezone)
     placed = {
         (group_id, inst.day(day), inst.group(group_id).slots[slot].start)

@@ -19,11 +19,12 @@ from ortools.sat.python import cp_model
 from cadence import goals
 from cadence.errors import InfeasibleError
 from cadence.instance import Instance
+from cadence.rules import RuleKey
 from cadence.solver import construct, stability
 from cadence.solver.constraints import FAMILIES
 from cadence.solver.objective import Objective
 from cadence.solver.stability import HeldItems, Published
-from cadence.solver.variables import Variables
+from cadence.solver.variables import Switches, Variables
 
 STATUS = {
     cp_model.OPTIMAL: "optimal",
@@ -70,8 +71,6 @@ class Result:
     goal_values: dict[str, int]
     variables: int
     constraints: int
-    involved: Involved | None = None
-    """When the rules cannot all hold: groups whose rules alone already conflict."""
     moves: Moves | None = None
     """In a re-plan: how many published meetings and items moved, and whether that is proven
     fewest."""
@@ -106,13 +105,24 @@ def build_model(instance: Instance) -> tuple[cp_model.CpModel, Variables, Object
     return model, variables, objective
 
 
-def _rules(instance: Instance) -> tuple[cp_model.CpModel, Variables]:
-    """The hard rules only: a model whose solutions are exactly the plans that keep them."""
+def _rules(instance: Instance, switches: bool = False) -> tuple[cp_model.CpModel, Variables]:
+    """The hard rules only: a model whose solutions are exactly the plans that keep them.
+    With ``switches``, each rule holds only under its own literal (for explaining)."""
     model = cp_model.CpModel()
-    variables = Variables(model, instance)
+    variables = Variables(model, instance, Switches(model) if switches else None)
     for family in FAMILIES:
         family.add(model, instance, variables)
     return model, variables
+
+
+def explanation_model(
+    instance: Instance,
+) -> tuple[cp_model.CpModel, dict[RuleKey, cp_model.IntVar]]:
+    """The hard rules of an instance built with ``explain=True``, each rule instance under its
+    own literal: the literals assumed true give exactly the rules model's plans."""
+    model, variables = _rules(instance, switches=True)
+    assert variables.switches is not None
+    return model, variables.switches.literals
 
 
 def _solver(settings: Settings) -> cp_model.CpSolver:
@@ -452,15 +462,11 @@ def _hint_published(
 def _failed(
     instance: Instance, status: str, seconds: float, model: cp_model.CpModel, settings: Settings
 ) -> Result:
+    """No plan. Why is for :mod:`cadence.clash` to say (the planner asks it)."""
     proto = model.proto
-    involved = None
-    if status == "infeasible":
-        started = clock.perf_counter()
-        involved = involved_groups(instance, settings.time_limit)
-        seconds += clock.perf_counter() - started
     return Result(
         status, None, None, seconds, None, {}, {}, {}, len(proto.variables),
-        len(proto.constraints), involved=involved,
+        len(proto.constraints),
     )  # fmt: skip
 
 
@@ -488,7 +494,7 @@ def involved_groups(instance: Instance, budget: float) -> Involved:
             continue
         if budget <= 0:
             continue
-        status, spent = _feasibility(instance.only(trial), min(5.0, budget))
+        status, spent = feasibility(instance.only(trial), min(5.0, budget))
         budget -= spent
         if status == cp_model.INFEASIBLE:
             keep = trial
@@ -497,7 +503,7 @@ def involved_groups(instance: Instance, budget: float) -> Involved:
     return Involved(tuple(keep), needed == len(keep))
 
 
-def _feasibility(instance: Instance, budget: float) -> tuple[cp_model.CpSolverStatus, float]:
+def feasibility(instance: Instance, budget: float) -> tuple[cp_model.CpSolverStatus, float]:
     """CP-SAT's status for the hard rules of ``instance`` alone, and the deterministic time."""
     try:
         model, _ = _rules(instance)
