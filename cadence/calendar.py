@@ -221,14 +221,29 @@ class WorkCalendar:
 
     def unavailable_reason(self, person: Person, day: date, start: time, end: time) -> str | None:
         """Why ``person`` cannot attend from ``start`` to ``end`` on ``day``, or None."""
-        for entry in person.unavailable:
+        for index in self.unavailable_entries(person, day, start, end):
+            return person.unavailable[index].reason or "otillgänglig"
+        return None
+
+    def unavailable_entries(
+        self, person: Person, day: date, start: time, end: time
+    ) -> Iterator[int]:
+        """Indexes of ``person``'s unavailability entries that keep them from ``start`` to
+        ``end`` on ``day`` (lazily: the first is enough to know they cannot come)."""
+        for index, entry in enumerate(person.unavailable):
             if not self.contains(entry, day):
                 continue
             low = entry.from_time or time(0, 0)
             high = entry.to_time or time(23, 59, 59)
             if (entry.to_time is None and entry.from_time is None) or (low < end and start < high):
-                return entry.reason or "otillgänglig"
-        return None
+                yield index
+
+    def blackouts_on(self, day: date) -> Iterator[int]:
+        """Indexes of the breaks (blackouts) that ``day`` lies in."""
+        if day in self.blackout:
+            for index, blackout in enumerate(self.rules.blackouts):
+                if self.contains(blackout, day):
+                    yield index
 
     def avoid_weight(self, day: date) -> int:
         return sum(weight for _, weight in self.avoid.get(day, ()))

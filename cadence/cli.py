@@ -247,6 +247,7 @@ def _replan_locked(
     change: Callable[[Scenario, State, date], Change] | None,
 ) -> None:
     from cadence import solver
+    from cadence.clash import Where
     from cadence.export.report import MARKDOWN as REPORT
     from cadence.export.report import text
     from cadence.output import PUBLISHED_AT, published_at, write_folder
@@ -275,9 +276,11 @@ def _replan_locked(
     with Progress(stream, live=stream.isatty()) as progress:
         progress.phase("solving", "building the model, looking for a first plan")
         try:
+            lines = Where(loaded.locations, scenario.name)
             done = run(
-                loaded.scenario, scenario.stem, state, settings, cutoff, progress, keep_cancelled
-            )
+                loaded.scenario, scenario.stem, state, settings, cutoff, progress, keep_cancelled,
+                lines,
+            )  # fmt: skip
         except InfeasibleError as err:
             if change is None:
                 raise

@@ -582,7 +582,7 @@ class _Judge:
         nearest = sorted(trials, key=lambda t: (abs((t[0].day - self.day).days), t[0].day))
         tried = {position for _, position, _ in nearest[:MAX_TRIALS]}
         share = settings.time_limit / (2 * max(1, len(tried)))
-        trial_settings = replace(settings, time_limit=share, involved=False)
+        trial_settings = replace(settings, time_limit=share)
         for alternative, position, broken in trials:
             if position in tried:
                 judged[position] = self.trial(alternative, broken, trial_settings)
@@ -733,7 +733,9 @@ class _Judge:
         state = self.state.with_change(change)
         alternative = replace(alternative, replanned=True)
         try:
-            done = replan.replan(self.scenario, self.source, state, settings, self.cutoff)
+            done = replan.replan(
+                self.scenario, self.source, state, settings, self.cutoff, explain=False
+            )
         except UndecidedError:
             return replace(
                 alternative,

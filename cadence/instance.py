@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import cached_property
 
 from cadence.calendar import WorkCalendar
 from cadence.errors import InfeasibleError
+from cadence.rules import CALENDAR, RuleKey
 from cadence.scenario import (
     WEEKDAYS,
     AgendaItem,
@@ -84,6 +85,13 @@ class GroupData:
     stage: int = 0
     """Days from a round's midpoint at which the group's meetings are ideal: negative for the
     groups that prepare, positive for those that decide (see :func:`stages`)."""
+    decided: tuple[tuple[tuple[int, int], RuleKey], ...] = ()
+    """(day, slot) of each decided meeting → the rule that decides it (a fixed date of the file,
+    a pin from the coordinator's command, or history)."""
+    cuts: tuple[tuple[RuleKey, tuple[tuple[int, int], ...]], ...] = ()
+    """Only in an instance built to explain (``explain=True``): the (day, slot) options each rule
+    of the file takes away (a weekday rule, a break, someone away). The options then still hold
+    them, so that the model can switch each rule on or off."""
 
     @cached_property
     def days(self) -> tuple[int, ...]:
@@ -210,8 +218,13 @@ def build(
     held: Iterable[Held] = (),
     as_of: date | None = None,
     extra: Mapping[tuple[str, int], int] | None = None,
+    explain: bool = False,
 ) -> Instance:
     """Apply the calendar and availability rules; raise InfeasibleError when a fixed date fails.
+
+    With ``explain``, for finding which rules clash: only the calendar (weekends, holidays, half
+    days) and history cut the options; what each rule of the file would cut is kept in
+    :attr:`GroupData.cuts`, nothing is checked or narrowed down the chain, and nothing raises.
 
     Before ``as_of`` (default: the period's ``as_of``) only the ``held`` meetings exist: they took
     place as they did, whatever the rules say now, and no new meeting can be put in the past.
@@ -245,6 +258,7 @@ def build(
             (h.day, h.start) for h in held_by_group.get(group.id, []) if as_of and h.day < as_of
         }
         options = []
+        cuts: dict[RuleKey, list[tuple[int, int]]] = {}
         for day in cal.all_days:
             index = (day - start).days
             if as_of is not None and day < as_of:
@@ -257,10 +271,9 @@ def build(
                 candidates = [i for i, t in enumerate(slot_times) if (day, t) in decided_set]
             else:
                 candidates = [i for i, t in enumerate(slot_times) if t in group.start_times]
-            allowed = tuple(
-                i
-                for i in candidates
-                if _may_meet(
+            fits: list[int] = []
+            for i in candidates:
+                why = _cuts(
                     people_by_id,
                     cal,
                     group,
@@ -269,20 +282,32 @@ def build(
                     present[(group.id, index)],
                     (day, slot_times[i]) in decided_set,
                 )
-            )
-            if allowed:
-                options.append((index, allowed))
+                if not explain:
+                    if next(why, None) is None:
+                        fits.append(i)
+                    continue
+                keys = set(why)
+                if CALENDAR not in keys:
+                    fits.append(i)
+                    for key in keys:
+                        cuts.setdefault(key, []).append((index, i))
+            if fits:
+                options.append((index, tuple(fits)))
         fixed = []
+        decided_rules = {}
         option_map = dict(options)
         for day, t in decided:
             if as_of is not None and day < as_of and (day, t) not in past:
                 continue  # a fixed date in the past that was not held: it is history now
             index, slot = (day - start).days, slot_times.index(t)
             if slot not in option_map.get(index, ()):
+                if explain:
+                    continue
                 raise InfeasibleError(
                     _fixed_reason(scenario, cal, group, day, t, present.get((group.id, index), ()))
                 )
             fixed.append((index, slot))
+            decided_rules[(index, slot)] = _decided_rule(group, day, t, as_of)
         counts = tuple(
             _count_slice(piece, group, start, (extra or {}).get((group.id, piece.year), 0))
             for piece in slices
@@ -305,15 +330,18 @@ def build(
                 usual_weekday=WEEKDAYS.index(usual_weekdays(scenario)[group.id]),
                 usual_slot=slot_times.index(group.usual_start or group.start_times[0]),
                 preceding=tuple(sorted((d - start).days for d in group.preceding)),
+                decided=tuple(sorted(decided_rules.items())),
+                cuts=tuple(sorted((key, tuple(pairs)) for key, pairs in cuts.items())),
             )
         )
 
     links = tuple(_with_deadlines(link, cal, scenario, groups) for link in chain_links(scenario))
-    for group_data in groups:  # before the chain narrows the days: the first cause
-        _check_room(group_data, "")
-    groups = _preparable(groups, links)
-    for group_data in groups:
-        _check_room(group_data, " and the groups that prepare it meeting in time")
+    if not explain:
+        for group_data in groups:  # before the chain narrows the days: the first cause
+            _check_room(group_data, "")
+        groups = _preparable(groups, links)
+        for group_data in groups:
+            _check_room(group_data, " and the groups that prepare it meeting in time")
     shift = stages([g.id for g in groups], links)
     groups = [replace(g, stage=shift[g.id]) for g in groups]
     horizon = (scenario.period.end - start).days + 1
@@ -515,7 +543,7 @@ def chair_for(
     return term.deputy if not free(term.person) and free(term.deputy) else term.person
 
 
-def _may_meet(
+def _cuts(
     people_by_id: dict[str, Person],
     cal: WorkCalendar,
     group: Group,
@@ -523,14 +551,31 @@ def _may_meet(
     start: time,
     people: tuple[str, ...],
     decided: bool,
-) -> bool:
-    """The calendar, the group's weekdays and every attendee allow a meeting then."""
-    if WEEKDAYS[day.weekday()] not in group.weekdays and not decided:
-        return False
+) -> Iterator[RuleKey]:
+    """Every rule that keeps a meeting of ``group`` from ``day`` at ``start``, lazily (the first
+    is enough to know the option is out): the calendar (a weekend, a holiday, a half day), a
+    break, the group's weekdays, an attendee's unavailability entry."""
     end = end_time(start, group.duration_minutes)
-    if not cal.fits(day, start, end):
-        return False
-    return all(cal.unavailable_reason(people_by_id[p], day, start, end) is None for p in people)
+    cutoff = cal.half_day_cutoff(day)
+    if day.weekday() >= 5 or day in cal.holidays or (cutoff is not None and end > cutoff):
+        yield CALENDAR
+    for index in cal.blackouts_on(day):
+        yield ("blackout", index)
+    if WEEKDAYS[day.weekday()] not in group.weekdays and not decided:
+        yield ("weekdays", group.id)
+    for person_id in people:
+        for index in cal.unavailable_entries(people_by_id[person_id], day, start, end):
+            yield ("away", person_id, index)
+
+
+def _decided_rule(group: Group, day: date, at: time, as_of: date | None) -> RuleKey:
+    """The rule behind a decided meeting: a fixed date of the file, history, or a pin."""
+    for index, fixed in enumerate(group.fixed):
+        if fixed.date == day and (fixed.time or group.start_times[0]) == at:
+            return ("fixed", group.id, index)
+    if as_of is not None and day < as_of:
+        return CALENDAR  # it took place: not a rule anyone can loosen
+    return ("pinned", group.id, day.isoformat())
 
 
 def _fixed_reason(

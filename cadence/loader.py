@@ -13,7 +13,7 @@ import re
 import typing
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
 from pathlib import Path as FilePath
 from typing import Any
@@ -33,23 +33,110 @@ _STRUCTURAL = {"missing", "unexpected_keyword_argument", "extra_forbidden"}
 
 
 @dataclass(frozen=True)
+class Edit:
+    """A change to one line of the scenario file: ``old`` (as written) becomes ``new``."""
+
+    line: int
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: `{self.old}` → `{self.new}`"
+
+
+class Locations:
+    """Where each key of a scenario file is, for messages that name a rule by its line and
+    for edits the coordinator can make line by line."""
+
+    def __init__(self, name: str, text: str, tree: dict[Any, Any]):
+        self.name = name
+        self.lines = text.splitlines()
+        self._locator = _Locator(name, tree)
+
+    def line(self, path: Path) -> int | None:
+        """The line ``path`` (or the part of it that is written) is on."""
+        _, line, _ = self._locator._walk(path)
+        return line
+
+    def written(self, path: Path) -> bool:
+        """Whether the key at ``path`` is written in the file (not a default)."""
+        found, _, _ = self._locator._walk(path)
+        return len(found) == len(path)
+
+    def edit(self, path: Path, value: Any) -> Edit | None:
+        """``key: old`` → ``key: value`` on the key's line, or None when the key is not written
+        or its value spans several lines."""
+        found, _, parent = self._locator._walk(path[:-1])
+        key = path[-1]
+        if len(found) != len(path) - 1 or not isinstance(parent, CommentedMap) or key not in parent:
+            return None
+        key_line, key_column = parent.lc.key(key)
+        value_line, value_column = parent.lc.value(key)
+        if key_line != value_line or value_line >= len(self.lines):
+            return None
+        text = self.lines[value_line]
+        end = _value_end(text, value_column)
+        if end is None:
+            return None
+        return Edit(
+            value_line + 1, text[key_column:end], text[key_column:value_column] + flow(value)
+        )
+
+
+def _value_end(text: str, start: int) -> int | None:
+    """Where the YAML value that starts at ``start`` of ``text`` ends on that line."""
+    if start >= len(text):
+        return None
+    opening = text[start]
+    if opening in "[{":
+        closing, depth = {"[": "]", "{": "}"}[opening], 0
+        for i in range(start, len(text)):
+            if text[i] == opening:
+                depth += 1
+            elif text[i] == closing:
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+        return None
+    if opening in "\"'":
+        end = text.find(opening, start + 1)
+        return end + 1 if end > start else None
+    match = re.compile(r"[^,\]}#]*").match(text, start)
+    assert match is not None
+    return start + len(match.group(0).rstrip())
+
+
+def flow(value: Any) -> str:
+    """A value as YAML flow text: ``[thu, fri]``, ``{min: 3, max: 4}``, ``2026-05-04``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
 class Loaded:
     """A valid scenario with the warnings found while loading it."""
 
     scenario: Scenario
     source: FilePath
     warnings: tuple[Problem, ...]
-    locator: _Locator | None = field(default=None, repr=False, compare=False)
+    locations: Locations | None = None
+    """Where each key is written (for the rules named when they cannot all hold)."""
 
     def where(self, path: Path) -> str:
         """``sormland-2026.yaml:141``: the file and line of the key at ``path``, for an
         explanation that names where a rule comes from. A key the file does not write (a
         default) gives the line of the nearest key above it and says so."""
-        if self.locator is None:
+        if self.locations is None:
             return self.source.name
-        found, line = self.locator.found(path)
-        default = "" if found == len(path) else " (default)"
-        return f"{self.source.name}:{line}{default}"
+        default = "" if self.locations.written(path) else " (default)"
+        return f"{self.source.name}:{self.locations.line(path)}{default}"
 
 
 def load(path: str | FilePath) -> Loaded:
@@ -103,7 +190,8 @@ def loads(text: str, source: FilePath) -> Loaded:
     if findings:
         raise ScenarioError(locate.all(findings))
     warnings = [*scenario.warnings(), *validate.calendar_warnings(scenario)]
-    return Loaded(scenario, source, tuple(locate.all(warnings)), locate)
+    locations = Locations(name, text, tree)
+    return Loaded(scenario, source, tuple(locate.all(warnings)), locations)
 
 
 def _parse(name: str, text: str) -> Any:
@@ -252,16 +340,8 @@ class _Locator:
 
     def where(self, path: Path) -> str:
         """``line 33``: where ``path`` is, for a message that names a second place."""
-        return f"line {self.line(path)}"
-
-    def line(self, path: Path) -> int | None:
         _, line, _ = self._walk(path)
-        return line
-
-    def found(self, path: Path) -> tuple[int, int | None]:
-        """How many keys of ``path`` the file writes, and the line of the last of them."""
-        keys, line, _ = self._walk(path)
-        return len(keys), line
+        return f"line {line}"
 
     def problem(self, path: Path, message: str) -> Problem:
         found, line, _ = self._walk(path)

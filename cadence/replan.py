@@ -19,12 +19,13 @@ from cadence import goals, solver
 from cadence import instance as instances
 from cadence import plan as plans
 from cadence.calendar import WorkCalendar
-from cadence.errors import InfeasibleError, InputError
+from cadence.clash import Problem, Where
+from cadence.errors import InfeasibleError, InputError, UndecidedError
 from cadence.export import ics, publish
 from cadence.export.report import Entry, report_files
 from cadence.instance import Held, attendees
 from cadence.plan import Meeting, Plan
-from cadence.planning import raise_unsolved
+from cadence.planning import explained, raise_unsolved
 from cadence.scenario import Scenario
 from cadence.solver.stability import HeldItems, Published
 from cadence.state import Change, Record, State, Status, dumps, extra
@@ -63,8 +64,10 @@ class Setup:
     held_items: HeldItems | None
 
 
-def prepare(scenario: Scenario, state: State, cutoff: date | None) -> Setup:
-    """The instance and stability terms of a re-plan of ``state`` as of ``cutoff``."""
+def _decided(
+    scenario: Scenario, state: State, cutoff: date | None
+) -> tuple[tuple[Change, ...], list[Held], dict[tuple[str, int], int]]:
+    """The changes that still apply, the held and pinned meetings, and the changed counts."""
     changes = _live_changes(scenario, state)
     held = [
         Held(r.group, r.start.date(), r.start.time())
@@ -72,7 +75,13 @@ def prepare(scenario: Scenario, state: State, cutoff: date | None) -> Setup:
         if r.status != "cancelled" and cutoff is not None and r.start.date() < cutoff
     ]
     pins, extra = _pins(state, changes, cutoff)
-    inst = instances.build(scenario, [*held, *pins], cutoff, extra)
+    return changes, [*held, *pins], extra
+
+
+def prepare(scenario: Scenario, state: State, cutoff: date | None) -> Setup:
+    """The instance and stability terms of a re-plan of ``state`` as of ``cutoff``."""
+    changes, decided, extra = _decided(scenario, state, cutoff)
+    inst = instances.build(scenario, decided, cutoff, extra)
     published, held_items = None, None
     candidates: list[Record] = []
     if state.records:
@@ -100,13 +109,28 @@ def replan(
     settings: solver.Settings,
     cutoff: date | None,
     progress: Callable[[float, float, float], None] | None = None,
+    where: Where | None = None,
+    explain: bool = True,
 ) -> Replanned:
-    """Solve a re-plan of ``state``; InfeasibleError when the rules cannot all hold or a firm
-    meeting would have to move."""
-    setup = prepare(scenario, state, cutoff)
-    inst, candidates = setup.instance, setup.candidates
-    result = solver.solve(inst, settings, progress, setup.published, setup.held_items)
-    raise_unsolved(result, settings)
+    """Solve a re-plan of ``state``; InfeasibleError when the rules cannot all hold (naming
+    the rules that clash and what to loosen, see :mod:`cadence.clash`; without ``explain`` only
+    that they cannot, for a caller that says why itself), UndecidedError when the budget found
+    nothing (without ``explain``), and InfeasibleError when a firm meeting would have to move."""
+    _, decided, extra = _decided(scenario, state, cutoff)
+    problem = Problem(scenario, tuple(decided), cutoff, extra)
+    try:
+        setup = prepare(scenario, state, cutoff)
+        inst, candidates = setup.instance, setup.candidates
+        result = solver.solve(inst, settings, progress, setup.published, setup.held_items)
+    except InfeasibleError as err:
+        if not explain:
+            raise
+        raise explained(problem, settings, where, str(err)) from None
+    if not explain and result.status == "infeasible":
+        raise InfeasibleError("the rules cannot all hold at once (the solver proved it)")
+    if not explain and not result.has_plan:
+        raise UndecidedError(f"no plan found within {settings.time_limit:g} s")
+    raise_unsolved(result, settings, problem, where)
     if result.moves is not None and result.moves.firm:
         raise InfeasibleError(_firm_refusal(scenario, [candidates[i] for i in result.moves.firm]))
     placed = {
@@ -131,8 +155,11 @@ def run(
     as_of: date | None,
     progress: Callable[[float, float, float], None] | None = None,
     keep_cancelled_days: int = 0,
+    where: Where | None = None,
 ) -> Run:
-    """Plan (or re-plan against ``state``) and render the output folder's files."""
+    """Plan (or re-plan against ``state``) and render the output folder's files. When no plan
+    can keep every rule (a requested move among them), say which rules clash and what would
+    make it possible (``where`` names their lines)."""
     cutoff = as_of or scenario.period.as_of
     if state is None:
         if cutoff is not None and cutoff > scenario.period.start:
@@ -142,7 +169,7 @@ def run(
                 "at the published folder"
             )
         state = State(scenario.name, source)
-    done = replan(scenario, source, state, settings, cutoff, progress)
+    done = replan(scenario, source, state, settings, cutoff, progress, where)
     inst, result, changes, extra = (
         done.setup.instance, done.result, done.setup.changes, done.setup.extra
     )  # fmt: skip

@@ -9,6 +9,7 @@ are one no-overlap per person over the meetings' intervals. The soft goals are B
 
 from __future__ import annotations
 
+import math
 import time as clock
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -18,11 +19,12 @@ from ortools.sat.python import cp_model
 from cadence import goals
 from cadence.errors import InfeasibleError
 from cadence.instance import Instance
+from cadence.rules import RuleKey
 from cadence.solver import construct, stability
 from cadence.solver.constraints import FAMILIES
 from cadence.solver.objective import Objective
 from cadence.solver.stability import HeldItems, Published
-from cadence.solver.variables import Variables
+from cadence.solver.variables import Switches, Variables
 
 STATUS = {
     cp_model.OPTIMAL: "optimal",
@@ -53,9 +55,6 @@ class Settings:
     wall_limit: float | None = None
     """Wall seconds as well, for benchmarks that cap a proof: with it, the plan depends on the
     machine and its load (the CLI never sets it)."""
-    involved: bool = True
-    """When the rules cannot all hold, search for the groups involved (a solve per group):
-    off where the caller explains the failure itself (``cadence explain``'s trial days)."""
 
 
 @dataclass(frozen=True)
@@ -72,8 +71,6 @@ class Result:
     goal_values: dict[str, int]
     variables: int
     constraints: int
-    involved: Involved | None = None
-    """When the rules cannot all hold: groups whose rules alone already conflict."""
     moves: Moves | None = None
     """In a re-plan: how many published meetings and items moved, and whether that is proven
     fewest."""
@@ -108,13 +105,24 @@ def build_model(instance: Instance) -> tuple[cp_model.CpModel, Variables, Object
     return model, variables, objective
 
 
-def _rules(instance: Instance) -> tuple[cp_model.CpModel, Variables]:
-    """The hard rules only: a model whose solutions are exactly the plans that keep them."""
+def _rules(instance: Instance, switches: bool = False) -> tuple[cp_model.CpModel, Variables]:
+    """The hard rules only: a model whose solutions are exactly the plans that keep them.
+    With ``switches``, each rule holds only under its own literal (for explaining)."""
     model = cp_model.CpModel()
-    variables = Variables(model, instance)
+    variables = Variables(model, instance, Switches(model) if switches else None)
     for family in FAMILIES:
         family.add(model, instance, variables)
     return model, variables
+
+
+def explanation_model(
+    instance: Instance,
+) -> tuple[cp_model.CpModel, dict[RuleKey, cp_model.IntVar]]:
+    """The hard rules of an instance built with ``explain=True``, each rule instance under its
+    own literal: the literals assumed true give exactly the rules model's plans."""
+    model, variables = _rules(instance, switches=True)
+    assert variables.switches is not None
+    return model, variables.switches.literals
 
 
 def _solver(settings: Settings) -> cp_model.CpSolver:
@@ -175,6 +183,9 @@ def solve(
         # starting point; when there is none, the rules alone give a plan in a second or two,
         # or the proof that there is none.
         first_plan = _constructed(instance, model, v, objective, settings)
+        if first_plan is not None and first_plan.found is not None and progress is not None:
+            values = first_plan.found.goal_values or {}
+            progress(first_plan.seconds, goals.weighted(instance, values), -math.inf)
         if first_plan is None:
             first_plan, rules_model = _first_plan(instance, settings)
             if first_plan.status == "infeasible":
@@ -238,8 +249,16 @@ def solve(
     earlier = (moves.seconds if moves else 0.0) + (first_plan.seconds if first_plan else 0.0)
     if status not in ("optimal", "feasible"):
         if status == "unknown" and first_plan is not None and first_plan.found is not None:
-            # The search found nothing better in its budget: the first plan is the answer.
-            return _result(instance, first_plan.found, "feasible", None, size, earlier, moves)
+            # The search found nothing better in its budget: the first plan is the answer,
+            # with whatever bound the search proved meanwhile.
+            result = _result(
+                instance, first_plan.found, "feasible", None, size, solver.wall_time + earlier,
+                moves,
+            )  # fmt: skip
+            bound = solver.best_objective_bound
+            if math.isfinite(bound) and result.objective is not None and bound <= result.objective:
+                result = replace(result, bound=bound)
+            return replace(result, first_solution_seconds=first_plan.seconds)
         return _failed(instance, status, solver.wall_time + earlier, model, settings)
     found = _Found.read(solver, instance, v, objective)
     first_seconds = first_plan.seconds if first_plan else callback.first
@@ -443,15 +462,11 @@ def _hint_published(
 def _failed(
     instance: Instance, status: str, seconds: float, model: cp_model.CpModel, settings: Settings
 ) -> Result:
+    """No plan. Why is for :mod:`cadence.clash` to say (the planner asks it)."""
     proto = model.proto
-    involved = None
-    if status == "infeasible" and settings.involved:
-        started = clock.perf_counter()
-        involved = involved_groups(instance, settings.time_limit)
-        seconds += clock.perf_counter() - started
     return Result(
         status, None, None, seconds, None, {}, {}, {}, len(proto.variables),
-        len(proto.constraints), involved=involved,
+        len(proto.constraints),
     )  # fmt: skip
 
 
@@ -479,7 +494,7 @@ def involved_groups(instance: Instance, budget: float) -> Involved:
             continue
         if budget <= 0:
             continue
-        status, spent = _feasibility(instance.only(trial), min(5.0, budget))
+        status, spent = feasibility(instance.only(trial), min(5.0, budget))
         budget -= spent
         if status == cp_model.INFEASIBLE:
             keep = trial
@@ -488,7 +503,7 @@ def involved_groups(instance: Instance, budget: float) -> Involved:
     return Involved(tuple(keep), needed == len(keep))
 
 
-def _feasibility(instance: Instance, budget: float) -> tuple[cp_model.CpSolverStatus, float]:
+def feasibility(instance: Instance, budget: float) -> tuple[cp_model.CpSolverStatus, float]:
     """CP-SAT's status for the hard rules of ``instance`` alone, and the deterministic time."""
     try:
         model, _ = _rules(instance)

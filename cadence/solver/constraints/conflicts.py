@@ -22,6 +22,9 @@ Attendance = tuple[Meeting, list[cp_model.IntVar]]
 
 def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
     attends = _attendance(model, instance, v)
+    if v.switches is not None:
+        _switchable(model, instance, v, attends)
+        return
     times: dict[str, list[cp_model.IntervalVar]] = {}
     for person, entries in attends.items():
         times[person] = [
@@ -79,6 +82,40 @@ def _attendance(
                     model.add_implication(there, literal)
                 by_person[person].append((meeting, [there]))
     return by_person
+
+
+def _switchable(
+    model: cp_model.CpModel, instance: Instance, v: Variables, attends: dict[str, list[Attendance]]
+) -> None:
+    """Explaining: the same no-overlaps, each person's under the literal of their rule (and
+    one day-long interval a meeting under the one of ``person_day_hard``): an interval of the
+    person's is present exactly when the rule, the meeting and the person's attendance hold."""
+    day_rule = v.when(("person_day",)) if instance.scenario.person_day_hard else None
+    for person in sorted(attends):
+        rule = v.when(("person", person))
+        times, days = [], []
+        for meeting, literals in attends[person]:
+            size = meeting.group.slots[0].minutes
+            name = f"[{person},{meeting.name}]"
+            there = [*meeting.when_present(), *literals]
+            times.append(model.new_optional_fixed_size_interval_var(
+                meeting.start, size, _all(model, rule + there, f"at{name}"), f"at{name}"
+            ))  # fmt: skip
+            if day_rule is not None:
+                days.append(model.new_optional_fixed_size_interval_var(
+                    meeting.day, 1, _all(model, day_rule + there, f"day{name}"), f"day{name}"
+                ))  # fmt: skip
+        for intervals in (times, days):
+            if len(intervals) > 1:
+                model.add_no_overlap(intervals)
+
+
+def _all(model: cp_model.CpModel, literals: list[cp_model.IntVar], name: str) -> cp_model.IntVar:
+    """A literal that holds exactly when all of ``literals`` do."""
+    both = model.new_bool_var(name)
+    model.add_bool_and(literals).only_enforce_if(both)
+    model.add_bool_or([both, *(literal.Not() for literal in literals)])
+    return both
 
 
 def _no_overlaps(model: cp_model.CpModel, groups: Iterable[list[cp_model.IntervalVar]]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from cadence.instance import Instance
-from cadence.solver.variables import Variables
+from cadence.solver.variables import Variables, exactly_one
 
 
 def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
@@ -35,7 +35,9 @@ def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
                 if i > 0 and meetings[i - 1].slice_index == meeting.slice_index:
                     model.add(meetings[i - 1].day < first).only_enforce_if(carrier)
             carriers[i] = carrier
-        model.add_exactly_one(carriers.values())
+        target_group = instance_group(instance, due.before[0]) if due.before else ""
+        rule = v.when(("due", due.item, due.group, due.key, target_group))
+        exactly_one(model, carriers.values(), rule)
         v.carrier[due.key] = carriers
         if due.before is not None:
             target_key, low, high = due.before

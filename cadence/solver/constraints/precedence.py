@@ -25,6 +25,8 @@ def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
     for li, link in enumerate(instance.links):
         sources = v.meetings[link.source]
         preceding = instance.group(link.source).preceding
+        # Every choice below is free; the rule is that a held meeting has one.
+        rule = v.when(("link", link.source, link.to))
         for j, downstream in enumerate(v.meetings[link.to]):
             needs = _notice_leads(model, link, downstream)
             options = {}
@@ -57,10 +59,10 @@ def add(model: cp_model.CpModel, instance: Instance, v: Variables) -> None:
             # counted twice); an absent one has none.
             chosen_any = sum(options.values(), cp_model.LinearExpr.constant(0))
             if isinstance(downstream.present, int):
-                model.add(chosen_any == 1)
+                model.add(chosen_any == 1).only_enforce_if(rule)
             else:
-                model.add(chosen_any == downstream.present)
-        _monotone(model, v, li)
+                model.add(chosen_any == downstream.present).only_enforce_if(rule)
+        _monotone(model, v, li, rule)
 
 
 def _notice_leads(
@@ -91,7 +93,7 @@ def _notice_leads(
     return result
 
 
-def _monotone(model: cp_model.CpModel, v: Variables, li: int) -> None:
+def _monotone(model: cp_model.CpModel, v: Variables, li: int, rule: list[cp_model.IntVar]) -> None:
     """A later meeting is never prepared by an earlier meeting than the one before it.
 
     Valid: the latest preparing meeting inside the window moves forward with the prepared
@@ -103,7 +105,7 @@ def _monotone(model: cp_model.CpModel, v: Variables, li: int) -> None:
         if this and nxt:
             model.add(
                 sum(k * c for k, c in this.items()) <= sum(k * c for k, c in nxt.items())
-            ).only_enforce_if(_both_present(v, li, j))
+            ).only_enforce_if(_both_present(v, li, j) + rule)
         j += 1
 
 
