@@ -153,7 +153,7 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--time-limit",
             type=_Budget(min=0.0, max=MAX_TIME_LIMIT, min_open=True),
-            default=20.0,
+            default=limits.DEFAULT_TIME_LIMIT,
             show_default=True,
             help="Solver budget in CP-SAT deterministic seconds (same budget, same plan on any "
             "machine).",
@@ -434,7 +434,7 @@ def add(
 @click.option(
     "--time-limit",
     type=_Budget(min=0.0, max=MAX_TIME_LIMIT, min_open=True),
-    default=20.0,
+    default=limits.DEFAULT_TIME_LIMIT,
     show_default=True,
     help="Budget in CP-SAT deterministic seconds for re-planning the alternative days.",
 )

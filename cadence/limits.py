@@ -387,3 +387,9 @@ def _longer_than(start: date, end: date, years: int) -> bool:
             return True
         limit = date(start.year + years, 3, 1)
     return end >= limit
+
+
+DEFAULT_TIME_LIMIT = 3.0
+"""The solver's default budget in CP-SAT deterministic seconds: `cadence plan` on Sörmland 2026
+ends in about 20 s wall, end to end, on a two-core machine (see the README's performance
+section); each further deterministic second costs five to seven wall seconds there."""

@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 from cadence import goals
 from cadence.errors import InfeasibleError
 from cadence.instance import Instance
+from cadence.limits import DEFAULT_TIME_LIMIT
 from cadence.rules import RuleKey
 from cadence.solver import construct, stability
 from cadence.solver.constraints import FAMILIES
@@ -47,8 +48,8 @@ class Settings:
     443, 2027 604 against 950, the example county 184 both.
     """
 
-    time_limit: float = 20.0
-    """CP-SAT deterministic seconds (about two to five wall seconds each on two cores): a
+    time_limit: float = DEFAULT_TIME_LIMIT
+    """CP-SAT deterministic seconds (about five to seven wall seconds each on two cores): a
     wall-clock limit would stop at a different point on a busier machine."""
     workers: int = 2
     seed: int = 0
