@@ -19,7 +19,7 @@ import click
 
 from cadence import limits, loader, sv
 from cadence.calendar import WorkCalendar
-from cadence.errors import CadenceError, InfeasibleError, InputError
+from cadence.errors import CadenceError, InfeasibleError, InputError, ScenarioError
 from cadence.progress import Progress
 from cadence.scenario import Publish, Scenario
 from cadence.state import FILE as STATE_FILE
@@ -78,8 +78,11 @@ def main() -> None:
 @scenario_argument
 @_domain_errors
 def validate(scenario: Path) -> None:
-    """Check a scenario file and report every problem with its line."""
+    """Check a scenario file and report every problem with its line, and what a plan
+    certainly cannot keep (found without solving)."""
     loaded = _load(scenario)
+    if loaded.impossible:
+        raise ScenarioError(loaded.impossible)
     s = loaded.scenario
     low = sum(g.meetings.low for g in s.groups)
     high = sum(g.meetings.high for g in s.groups)
@@ -279,7 +282,7 @@ def _replan_locked(
             lines = Where(loaded.locations, scenario.name)
             done = run(
                 loaded.scenario, scenario.stem, state, settings, cutoff, progress, keep_cancelled,
-                lines,
+                lines, loaded.impossible,
             )  # fmt: skip
         except InfeasibleError as err:
             if change is None:

@@ -11,7 +11,7 @@ the change report; it writes nothing itself.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
@@ -20,7 +20,8 @@ from cadence import instance as instances
 from cadence import plan as plans
 from cadence.calendar import WorkCalendar
 from cadence.clash import Problem, Where
-from cadence.errors import InfeasibleError, InputError
+from cadence.errors import InfeasibleError, InputError, ScenarioError
+from cadence.errors import Problem as FileProblem
 from cadence.export import ics, publish
 from cadence.export.report import Entry, report_files
 from cadence.instance import Held, attendees
@@ -57,10 +58,13 @@ def run(
     progress: Callable[[float, float, float], None] | None = None,
     keep_cancelled_days: int = 0,
     where: Where | None = None,
+    impossible: Sequence[FileProblem] = (),
 ) -> Run:
     """Plan (or re-plan against ``state``) and render the output folder's files. When no plan
     can keep every rule (a requested move among them), say which rules clash and what would
-    make it possible (``where`` names their lines)."""
+    make it possible (``where`` names their lines). ``impossible``: what the cheap checks found
+    a fresh plan cannot keep (:attr:`cadence.loader.Loaded.impossible`), refused before any
+    solve; a re-plan is left to the solver, since what took place may differ from the file."""
     cutoff = as_of or scenario.period.as_of
     if state is None:
         if cutoff is not None and cutoff > scenario.period.start:
@@ -69,6 +73,8 @@ def run(
                 "plan (plan.json) to read them from: plan without --as-of first, or point --out "
                 "at the published folder"
             )
+        if impossible:
+            raise ScenarioError(impossible)
         state = State(scenario.name, source)
     changes = _live_changes(scenario, state)
     held = [
