@@ -137,7 +137,7 @@ def before_solve(scenario: Scenario, where: Where) -> Checked:
     inst = instances.build(scenario, explain=True)
     days = {g.id: _Days.of(g) for g in inst.groups}
     words = _Words(scenario, where)
-    errors = [*_fixed_problems(inst, days, words)]
+    errors: list[Finding] = []
     named: set[tuple[str, RuleKey]] = set()
     for group in inst.groups:
         for piece in group.counts:
@@ -145,6 +145,9 @@ def before_solve(scenario: Scenario, where: Where) -> Checked:
             if found is not None:
                 errors.append(found[0])
                 named.add((group.id, found[1]))
+    # A group that cannot meet enough is said once, not again for each date it cannot prepare.
+    short = {group for group, _ in named}
+    errors[:0] = _fixed_problems(inst, days, words, short)
     warnings = [
         *(w for g in inst.groups for w in _chair_away(inst, g, days[g.id], words, named)),
         *(w for g in inst.groups for w in _gaps(inst, g, days[g.id], words)),
@@ -323,10 +326,10 @@ def _too_few_days(
     if len(ranked) > REASONS_NAMED:
         named.append(f"and {len(ranked) - REASONS_NAMED} more")
     gap = words.where(("groups", group.index, "min_days_between"))
+    fits = f"only {fit} fit at least {group.min_gap} days apart ({gap})" if fit else "none fit"
     message = (
-        f"{needs} but only {fit} fit at least {group.min_gap} days apart ({gap}): its "
-        f"attendees cannot all come on {len(absent)} of its {opened} open days that year. "
-        f"{'; '.join(named)}. Change an absence or ask for fewer meetings."
+        f"{needs} but {fits}: its attendees cannot all come on {len(absent)} of its {opened} "
+        f"open days that year. {'; '.join(named)}. Change an absence or ask for fewer meetings."
     )
     return (words.path(count), message), ranked[0]
 
@@ -388,10 +391,13 @@ def _gaps(inst: Instance, group: GroupData, days: _Days, words: _Words) -> Itera
         break
 
 
-def _fixed_problems(inst: Instance, days: dict[str, _Days], words: _Words) -> Iterator[Finding]:
+def _fixed_problems(
+    inst: Instance, days: dict[str, _Days], words: _Words, short: set[str]
+) -> Iterator[Finding]:
     """A decided date of the file that its attendees cannot keep, or that no meeting of a
     group that prepares it can reach in its lead window and in time for its notice (through
-    the preparing groups' possible days, narrowed down the chain as the solver's are)."""
+    the preparing groups' possible days, narrowed down the chain as the solver's are); not for
+    the preparing groups in ``short``, which cannot meet enough at all."""
     real = [
         replace(g, options=tuple(o for o in g.options if o[0] not in days[g.id].taken))
         for g in inst.groups
@@ -410,7 +416,7 @@ def _fixed_problems(inst: Instance, days: dict[str, _Days], words: _Words) -> It
                 yield path, f"{when}, but it cannot be held then: {reasons}"
                 continue
             for link in inst.links:
-                if link.to != group.id:
+                if link.to != group.id or link.source in short:
                     continue
                 source = sorted({*by_id[link.source].preceding, *by_id[link.source].days})
                 if instances.reachable(link, day, source):
@@ -457,8 +463,11 @@ def _unreachable(
     )
     could = f"on no day of the period can {group.id} meet with its preparation in time"
     if earliest is not None:
-        day_ = inst.day(earliest)
-        could = f"the earliest {group.id} could meet with its preparation in time is {day_} ({sv.weekday(day_)})"
+        at = inst.day(earliest)
+        could = (
+            f"the earliest {group.id} could meet with its preparation in time is {at} "
+            f"({sv.weekday(at)})"
+        )
     feed: RuleKey = ("link", link.source, link.to)
     window = f"from {inst.day(first)} to {inst.day(last)}, and then {then}"
     if last < first:
