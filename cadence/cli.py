@@ -254,7 +254,7 @@ def _replan_locked(
     from cadence.export.report import MARKDOWN as REPORT
     from cadence.export.report import text
     from cadence.output import PUBLISHED_AT, published_at, write_folder
-    from cadence.replan import run
+    from cadence.replan import refuse_impossible, run
 
     loaded = _load(scenario)
     if base_url is not None:
@@ -264,6 +264,7 @@ def _replan_locked(
         where = str(folder / PUBLISHED_AT)
         loaded = replace(loaded, scenario=with_base_url(loaded.scenario, known, where))
     state = load_state(folder, loaded.scenario, scenario.stem)
+    refuse_impossible(state, loaded.impossible)
     cutoff = as_of.date() if as_of else loaded.scenario.period.as_of
     if state is not None and cutoff is None:
         cutoff = date.today()  # re-planning: what lies before today has taken place
@@ -282,7 +283,7 @@ def _replan_locked(
             lines = Where(loaded.locations, scenario.name)
             done = run(
                 loaded.scenario, scenario.stem, state, settings, cutoff, progress, keep_cancelled,
-                lines, loaded.impossible,
+                lines,
             )  # fmt: skip
         except InfeasibleError as err:
             if change is None:

@@ -58,13 +58,10 @@ def run(
     progress: Callable[[float, float, float], None] | None = None,
     keep_cancelled_days: int = 0,
     where: Where | None = None,
-    impossible: Sequence[FileProblem] = (),
 ) -> Run:
     """Plan (or re-plan against ``state``) and render the output folder's files. When no plan
     can keep every rule (a requested move among them), say which rules clash and what would
-    make it possible (``where`` names their lines). ``impossible``: what the cheap checks found
-    a fresh plan cannot keep (:attr:`cadence.loader.Loaded.impossible`), refused before any
-    solve; a re-plan is left to the solver, since what took place may differ from the file."""
+    make it possible (``where`` names their lines)."""
     cutoff = as_of or scenario.period.as_of
     if state is None:
         if cutoff is not None and cutoff > scenario.period.start:
@@ -73,8 +70,6 @@ def run(
                 "plan (plan.json) to read them from: plan without --as-of first, or point --out "
                 "at the published folder"
             )
-        if impossible:
-            raise ScenarioError(impossible)
         state = State(scenario.name, source)
     changes = _live_changes(scenario, state)
     held = [
@@ -140,6 +135,14 @@ def run(
     return Run(
         plan, result, violations, new_state, files, entries, values, goals.weighted(inst, values)
     )
+
+
+def refuse_impossible(state: State | None, impossible: Sequence[FileProblem]) -> None:
+    """Refuse a fresh plan (no ``state``) of a file in which the cheap checks found what no
+    plan can keep (:attr:`cadence.loader.Loaded.impossible`), before any solve. A re-plan is
+    left to the solver: what took place may differ from what the file says now."""
+    if state is None and impossible:
+        raise ScenarioError(impossible)
 
 
 def _live_changes(scenario: Scenario, state: State) -> tuple[Change, ...]:

@@ -217,9 +217,9 @@ class _Words:
         return path
 
 
-def _ranked(days: _Days, taken_days: list[int], leave_out: RuleKey | None = None) -> list[RuleKey]:
+def _ranked(days: _Days, taken_days: list[int]) -> list[RuleKey]:
     """The rules that take ``taken_days`` away, those that take most first."""
-    counts = Counter(k for day in taken_days for k in days.taken[day] if k != leave_out)
+    counts = Counter(k for day in taken_days for k in days.taken[day])
     return sorted(counts, key=lambda k: (-counts[k], repr(k)))
 
 
@@ -309,14 +309,16 @@ def _too_few_days(
     if not ranked:
         return None  # not the file's absences: the solver says why
     count: RuleKey = ("count", group.id, piece.year, piece.low)
-    needs = f"{group.id} needs {piece.low} meetings in {piece.year} ({words.line(count)})"
+    needs = f"{group.id} needs {piece.low} meetings in {piece.year}"
+    gap = words.where(("groups", group.index, "min_days_between"))
+    fits = f"only {fit} fit at least {group.min_gap} days apart ({gap})" if fit else "none fit"
     opened = len(days.open(piece.first, piece.last))
     chair = _chair_absence(inst, group, days, ranked[0], piece.first, piece.last)
     if chair is not None:
         advice = _either(_chair_advice(inst, group, chair, words))
         message = (
-            f"{_chair_words(inst, group, chair, opened, words)} {needs} but only {fit} fit. "
-            f"{advice}."
+            f"{_chair_words(inst, group, chair, opened, words)} {needs} "
+            f"({words.line(count)}) but {fits}. {advice}."
         )
         return (words.path(chair.key), message), chair.key
     named = [
@@ -325,8 +327,6 @@ def _too_few_days(
     ]
     if len(ranked) > REASONS_NAMED:
         named.append(f"and {len(ranked) - REASONS_NAMED} more")
-    gap = words.where(("groups", group.index, "min_days_between"))
-    fits = f"only {fit} fit at least {group.min_gap} days apart ({gap})" if fit else "none fit"
     message = (
         f"{needs} but {fits}: its attendees cannot all come on {len(absent)} of its {opened} "
         f"open days that year. {'; '.join(named)}. Change an absence or ask for fewer meetings."
@@ -371,10 +371,11 @@ def _gaps(inst: Instance, group: GroupData, days: _Days, words: _Words) -> Itera
     for a, b in itertools.pairwise([*group.preceding[-1:], *days.possible]):
         if b - a <= group.max_gap:
             continue
-        between = [d for d in days.taken if a < d < b]
-        ranked = _ranked(days, between, leave_out=("weekdays", group.id))
+        weekdays: RuleKey = ("weekdays", group.id)
+        between = [d for d, keys in days.taken.items() if a < d < b and weekdays not in keys]
+        ranked = _ranked(days, between)
         named = [
-            f"{words.rule(k)} takes {sum(k in days.taken[d] for d in between)}"
+            f"{words.rule(k)} takes {sum(k in days.taken[d] for d in between)} of its days"
             for k in ranked[:REASONS_NAMED]
         ]
         if len(ranked) > REASONS_NAMED:
@@ -475,5 +476,5 @@ def _unreachable(
     return (
         f"no meeting of {link.source} can prepare it: {words.rule(feed)}, so {link.source} "
         f"would have to meet {window}; {could}. Move the date, widen the lead window "
-        f"({words.line(feed)}) or let {link.source} meet earlier"
+        f"({words.line(feed)}) or let {link.source} meet earlier."
     )
