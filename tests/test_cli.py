@@ -155,7 +155,10 @@ def test_plan_certainly_impossible_exits_2_and_writes_nothing(tmp_path: Path):
     out = tmp_path / "out"
     result = run("plan", str(scenario), "--out", str(out), "--time-limit", "5")
     assert result.exit_code == 2
-    assert "AGA needs 3 meetings in 2026 (line 38) but none fit" in result.stderr
+    assert (
+        "away.yaml:38 groups[1].meetings.years[0]: AGA needs 3 meetings in 2026 but none fit"
+        in result.stderr
+    )
     assert not out.exists()
 
 
