@@ -48,38 +48,42 @@ def apply(text: str, change: str) -> str:
 def impossible_then_fixed(name: str, tmp_path: Path) -> tuple[list[str], list[str]]:
     """Plan ``name`` (exit 1, nothing written), apply the first change proposed, plan again
     (exit 0) and check the plan with the verifier (`cadence check`)."""
-    source = DATA / name
-    out = tmp_path / "out"
-    refused = cli("plan", str(source), "--out", str(out), "--time-limit", BUDGET)
-    assert refused.exit_code == 1, refused.output
-    assert not out.exists()
-    rules, proposed = clashing(refused.stderr), changes(refused.stderr)
-    assert proposed, refused.stderr
-    fixed = tmp_path / name
-    fixed.write_text(apply(source.read_text(encoding="utf-8"), proposed[0]), encoding="utf-8")
-    planned = cli("plan", str(fixed), "--out", str(out), "--time-limit", BUDGET)
-    assert planned.exit_code == 0, planned.output
-    checked = cli("check", str(fixed), "--plan", str(out / "plan.csv"))
-    assert checked.exit_code == 0, checked.output
-    return rules, proposed
+    refused = refused_plan(name, tmp_path, 1)
+    return fixed_by_the_first_change(name, refused.stderr, tmp_path)
 
 
 def refused_then_explained(name: str, tmp_path: Path) -> tuple[list[str], list[str]]:
     """For a scenario ``cadence validate`` already refuses (exit 2 from ``cadence plan``,
     nothing written; its messages: tests/test_validate_cheap.py): the solver's explanation, as
     a re-plan would print it, and its first change applied, planned and checked."""
-    source = DATA / name
-    out = tmp_path / "out"
-    refused = cli("plan", str(source), "--out", str(out), "--time-limit", BUDGET)
-    assert refused.exit_code == 2, refused.output
-    assert not out.exists()
-    loaded = loader.load(source)
+    refused_plan(name, tmp_path, 2)
+    loaded = loader.load(DATA / name)
     where = clash.Where(loaded.locations, name)
     settings = solver.Settings(time_limit=float(BUDGET))
     text = str(explained(clash.Problem(loaded.scenario), settings, where))
-    rules, proposed = clashing(text), changes(text)
+    return fixed_by_the_first_change(name, text, tmp_path)
+
+
+def refused_plan(name: str, tmp_path: Path, code: int):
+    """``cadence plan name`` exits with ``code`` and writes nothing."""
+    out = tmp_path / "out"
+    refused = cli("plan", str(DATA / name), "--out", str(out), "--time-limit", BUDGET)
+    assert refused.exit_code == code, refused.output
+    assert not out.exists()
+    return refused
+
+
+def fixed_by_the_first_change(
+    name: str, explanation: str, tmp_path: Path
+) -> tuple[list[str], list[str]]:
+    """The rules and changes ``explanation`` names; the first change, applied to the file,
+    makes a plan (exit 0) that the verifier (`cadence check`) passes."""
+    rules, proposed = clashing(explanation), changes(explanation)
+    assert proposed, explanation
     fixed = tmp_path / name
-    fixed.write_text(apply(source.read_text(encoding="utf-8"), proposed[0]), encoding="utf-8")
+    text = (DATA / name).read_text(encoding="utf-8")
+    fixed.write_text(apply(text, proposed[0]), encoding="utf-8")
+    out = tmp_path / "out"
     planned = cli("plan", str(fixed), "--out", str(out), "--time-limit", BUDGET)
     assert planned.exit_code == 0, planned.output
     checked = cli("check", str(fixed), "--plan", str(out / "plan.csv"))
