@@ -432,6 +432,61 @@ def add(
 
 
 @main.command()
+@click.argument("meeting")
+@scenario_argument
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder.")
+@click.option(
+    "--time-limit",
+    type=_Budget(min=0.0, max=MAX_TIME_LIMIT, min_open=True),
+    default=20.0,
+    show_default=True,
+    help="Budget in CP-SAT deterministic seconds for re-planning the alternative days.",
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1, max=64), default=2, show_default=True,
+    help="CP-SAT worker threads (the answer depends on it; keep it fixed).",
+)  # fmt: skip
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    default=None,
+    help="Meetings before this day are held (default: the scenario's period.as_of, else the "
+    "day after the last meeting plan.json marks as held).",
+)
+@_domain_errors
+def explain(
+    meeting: str,
+    scenario: Path,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    as_of: datetime | None,
+) -> None:
+    """Why MEETING (its id in plan.csv) is where it is: the rules that bind it, the other days
+    it could have had and what each costs, and whether the last re-plan moved it.
+
+    \b
+    Example: cadence explain NSV-2026-04 --out exports/sormland-2026
+    """
+    from cadence import explain as explaining
+    from cadence import solver
+    from cadence.export.report import CSV as REPORT
+    from cadence.export.report import read_csv
+
+    loaded = _load(scenario)
+    folder = out or Path("exports") / scenario.stem
+    state = load_state(folder, loaded.scenario, scenario.stem)
+    if state is None:
+        raise InputError(f"{folder}: no published plan (plan.json); run cadence plan first")
+    report = read_csv(folder / REPORT) if (folder / REPORT).exists() else None
+    cutoff = as_of.date() if as_of else explaining.default_cutoff(loaded.scenario, state)
+    settings = solver.Settings(time_limit=time_limit, workers=workers)
+    found = explaining.explain(loaded, scenario.stem, state, meeting, settings, cutoff, report)
+    click.echo(explaining.text(found, loaded.scenario), nl=False)
+
+
+@main.command()
 @click.argument("old", type=click.Path(path_type=Path, exists=True))
 @click.argument("new", type=click.Path(path_type=Path, exists=True))
 @_domain_errors

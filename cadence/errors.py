@@ -48,3 +48,7 @@ class InfeasibleError(CadenceError):
     """The scenario's rules cannot all hold at once (exit code 1)."""
 
     exit_code = 1
+
+
+class UndecidedError(InfeasibleError):
+    """No plan found within the budget, and none proven impossible either (exit code 1)."""

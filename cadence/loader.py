@@ -133,6 +133,15 @@ class Loaded:
     (:func:`cadence.validate.before_solve`): ``cadence validate`` and a fresh ``cadence plan``
     refuse the file for them. A re-plan may still hold: its past is what took place."""
 
+    def where(self, path: Path) -> str:
+        """``sormland-2026.yaml:141``: the file and line of the key at ``path``, for an
+        explanation that names where a rule comes from. A key the file does not write (a
+        default) gives the line of the nearest key above it and says so."""
+        if self.locations is None:
+            return self.source.name
+        default = "" if self.locations.written(path) else " (default)"
+        return f"{self.source.name}:{self.locations.line(path)}{default}"
+
 
 def load(path: str | FilePath) -> Loaded:
     """Read and check a scenario file; raise :class:`ScenarioError` with every problem found."""

@@ -20,7 +20,7 @@ from cadence import instance as instances
 from cadence import plan as plans
 from cadence.calendar import WorkCalendar
 from cadence.clash import Problem, Where
-from cadence.errors import InfeasibleError, InputError, ScenarioError
+from cadence.errors import InfeasibleError, InputError, ScenarioError, UndecidedError
 from cadence.errors import Problem as FileProblem
 from cadence.export import ics, publish
 from cadence.export.report import Entry, report_files
@@ -49,6 +49,105 @@ class Run:
     objective: int
 
 
+@dataclass(frozen=True)
+class Setup:
+    """What a re-plan solves: the instance with the held meetings and the coordinator's pins,
+    and the published meetings it keeps where it can."""
+
+    instance: instances.Instance
+    changes: tuple[Change, ...]
+    """The coordinator's changes that still apply."""
+    extra: dict[tuple[str, int], int]
+    """(group, year) → meetings added (+) or cancelled (-) by the coordinator."""
+    candidates: tuple[Record, ...]
+    """The published meetings the re-plan may keep or move."""
+    published: list[Published] | None
+    held_items: HeldItems | None
+
+
+def _decided(
+    scenario: Scenario, state: State, cutoff: date | None
+) -> tuple[tuple[Change, ...], list[Held], dict[tuple[str, int], int]]:
+    """The changes that still apply, the held and pinned meetings, and the changed counts."""
+    changes = _live_changes(scenario, state)
+    held = [
+        Held(r.group, r.start.date(), r.start.time())
+        for r in state.records
+        if r.status != "cancelled" and cutoff is not None and r.start.date() < cutoff
+    ]
+    pins, extra = _pins(state, changes, cutoff)
+    return changes, [*held, *pins], extra
+
+
+def prepare(scenario: Scenario, state: State, cutoff: date | None) -> Setup:
+    """The instance and stability terms of a re-plan of ``state`` as of ``cutoff``."""
+    changes, decided, extra = _decided(scenario, state, cutoff)
+    inst = instances.build(scenario, decided, cutoff, extra)
+    published, held_items = None, None
+    candidates: list[Record] = []
+    if state.records:
+        candidates = _candidates(state, changes, cutoff)
+        published = [_published(scenario, inst, r, changes) for r in candidates]
+        if state.tracks_items:
+            held_items = _held_items(inst, state, cutoff)
+    return Setup(inst, changes, extra, tuple(candidates), published, held_items)
+
+
+@dataclass(frozen=True)
+class Replanned:
+    """A re-plan solved but not yet rendered."""
+
+    setup: Setup
+    result: solver.Result
+    identities: dict[tuple[str, date], tuple[str, str]]
+    """(group, day) → (id, UID) of every placed meeting."""
+
+
+def replan(
+    scenario: Scenario,
+    source: str,
+    state: State,
+    settings: solver.Settings,
+    cutoff: date | None,
+    progress: Callable[[float, float, float], None] | None = None,
+    where: Where | None = None,
+    explain: bool = True,
+) -> Replanned:
+    """Solve a re-plan of ``state``; InfeasibleError when the rules cannot all hold (naming
+    the rules that clash and what to loosen, see :mod:`cadence.clash`; without ``explain`` only
+    that they cannot, for a caller that says why itself), UndecidedError when the budget found
+    nothing (without ``explain``), and InfeasibleError when a firm meeting would have to move."""
+    _, decided, extra = _decided(scenario, state, cutoff)
+    problem = Problem(scenario, tuple(decided), cutoff, extra)
+    try:
+        setup = prepare(scenario, state, cutoff)
+        inst, candidates = setup.instance, setup.candidates
+        result = solver.solve(inst, settings, progress, setup.published, setup.held_items)
+    except InfeasibleError as err:
+        if not explain:
+            raise
+        raise explained(problem, settings, where, str(err)) from None
+    if not explain and result.status == "infeasible":
+        raise InfeasibleError("the rules cannot all hold at once (the solver proved it)")
+    if not explain and not result.has_plan:
+        raise UndecidedError(f"no plan found within {settings.time_limit:g} s")
+    raise_unsolved(result, settings, problem, where)
+    if result.moves is not None and result.moves.firm:
+        raise InfeasibleError(_firm_refusal(scenario, [candidates[i] for i in result.moves.firm]))
+    placed = {
+        (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
+        for group_id, meetings in result.meetings.items()
+        for day, slot in meetings
+    }
+    successors = {
+        candidates[i].id: (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
+        for i, (day, slot) in result.successors.items()
+        for group_id in (candidates[i].group,)
+    }
+    identities = _identities(state, setup.changes, placed, source, successors)
+    return Replanned(setup, result, identities)
+
+
 def run(
     scenario: Scenario,
     source: str,
@@ -71,45 +170,12 @@ def run(
                 "at the published folder"
             )
         state = State(scenario.name, source)
-    changes = _live_changes(scenario, state)
-    held = [
-        Held(r.group, r.start.date(), r.start.time())
-        for r in state.records
-        if r.status != "cancelled" and cutoff is not None and r.start.date() < cutoff
-    ]
-    pins, extra = _pins(state, changes, cutoff)
-    problem = Problem(scenario, (*held, *pins), cutoff, extra)
-    try:
-        inst = instances.build(scenario, [*held, *pins], cutoff, extra)
-    except InfeasibleError as err:
-        raise explained(problem, settings, where, str(err)) from None
-    published, held_items = None, None
-    candidates: list[Record] = []
-    if state.records:
-        candidates = _candidates(state, changes, cutoff)
-        published = [_published(scenario, inst, r, changes) for r in candidates]
-        if state.tracks_items:
-            held_items = _held_items(inst, state, cutoff)
-    try:
-        result = solver.solve(inst, settings, progress, published, held_items)
-    except InfeasibleError as err:
-        raise explained(problem, settings, where, str(err)) from None
-    raise_unsolved(result, settings, problem, where)
-    if result.moves is not None and result.moves.firm:
-        raise InfeasibleError(_firm_refusal(scenario, [candidates[i] for i in result.moves.firm]))
+    done = replan(scenario, source, state, settings, cutoff, progress, where)
+    inst, result, changes, extra = (
+        done.setup.instance, done.result, done.setup.changes, done.setup.extra
+    )  # fmt: skip
     tz = zoneinfo.ZoneInfo(scenario.period.timezone)
-    placed = {
-        (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
-        for group_id, meetings in result.meetings.items()
-        for day, slot in meetings
-    }
-    successors = {
-        candidates[i].id: (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
-        for i, (day, slot) in result.successors.items()
-        for group_id in (candidates[i].group,)
-    }
-    identities = _identities(state, changes, placed, source, successors)
-    plan = plans.from_result(inst, result, source, identities)
+    plan = plans.from_result(inst, result, source, done.identities)
     violations = tuple(check(scenario, plan, cutoff, extra))
     now = ics.stamp_of(cutoff or scenario.period.start)
     kept_ids = {m.id for m in plan.meetings}

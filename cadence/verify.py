@@ -23,6 +23,9 @@ from cadence.scenario import WEEKDAYS, AgendaItem, Group, Scenario, parse_month_
 class Violation:
     rule: str
     message: str
+    path: tuple[str | int, ...] = ()
+    """Where in the scenario the broken rule is written (``("groups", 3, "feeds", 0)``), for
+    the loader to turn into a line; empty when no single key holds it."""
 
     def __str__(self) -> str:
         return f"[{self.rule}] {self.message}"
@@ -49,6 +52,7 @@ class Checker:
         self.as_of = as_of or scenario.period.as_of
         self.calendar = WorkCalendar(scenario.calendar, scenario.period)
         self.groups = {g.id: g for g in scenario.groups}
+        self.index = {g.id: i for i, g in enumerate(scenario.groups)}
         self.people = {p.id: p for p in scenario.people}
         self.by_group = {g: sorted(ms, key=lambda m: m.start) for g, ms in plan.by_group().items()}
 
@@ -115,7 +119,9 @@ class Checker:
                 continue
             if WEEKDAYS[day.weekday()] not in group.weekdays:
                 yield Violation(
-                    "calendar", f"{label} is a {sv.weekday(day)}, not one of {group.id}'s weekdays"
+                    "calendar",
+                    f"{label} is a {sv.weekday(day)}, not one of {group.id}'s weekdays",
+                    ("groups", self.index[group.id], "weekdays"),
                 )
             if start not in group.start_times:
                 allowed = ", ".join(f"{t:%H:%M}" for t in group.start_times)
@@ -141,6 +147,7 @@ class Checker:
                         "counts",
                         f"{group.id} meets {n} time{'' if n == 1 else 's'} in {piece.year}, "
                         f"not {wanted}",
+                        ("groups", self.index[group.id], "meetings"),
                     )
                 count = group.meetings
                 if count.per_month is None or more or count.for_year(piece.year):
@@ -152,6 +159,7 @@ class Checker:
                             "counts",
                             f"{group.id} meets {n} time{'' if n == 1 else 's'} in "
                             f"{sv.month_year(first)}, not {count.per_month}",
+                            ("groups", self.index[group.id], "meetings"),
                         )
             if group.preceding and meetings and not self._held(meetings[0]):
                 last, first = max(group.preceding), meetings[0].start.date()
@@ -166,6 +174,7 @@ class Checker:
                             if group.max_days_between
                             else ")"
                         ),
+                        ("groups", self.index[group.id], "preceding"),
                     )
             for a, b in itertools.pairwise(meetings):
                 if self._held(b):
@@ -176,12 +185,14 @@ class Checker:
                         "spacing",
                         f"{group.id} meets {a.start.date()} and {b.start.date()}, only {gap} days "
                         f"apart (at least {group.min_days_between})",
+                        ("groups", self.index[group.id], "min_days_between"),
                     )
                 if group.max_days_between is not None and gap > group.max_days_between:
                     yield Violation(
                         "spacing",
                         f"{group.id} meets {a.start.date()} and then not until {b.start.date()}, "
                         f"{gap} days later (at most {group.max_days_between})",
+                        ("groups", self.index[group.id], "max_days_between"),
                     )
 
     def notices(self) -> Iterator[Violation]:
@@ -212,8 +223,8 @@ class Checker:
         """Each meeting of a prepared group has a preparing meeting inside the lead window and
         early enough that the write-up days lie between it and the prepared meeting's notice."""
         default = self.scenario.writeup_days
-        for group in self.scenario.groups:
-            for feed in group.feeds:
+        for gi, group in enumerate(self.scenario.groups):
+            for fi, feed in enumerate(group.feeds):
                 window = feed.lead_days
                 writeup = default if feed.writeup_days is None else feed.writeup_days
                 prepared = self.groups.get(feed.to)
@@ -233,6 +244,7 @@ class Checker:
                             "chain",
                             f"{feed.to} {day} has no {group.id} meeting "
                             f"{window.min}–{window.max} days before it",
+                            ("groups", gi, "feeds", fi),
                         )
                         continue
                     notice = self.calendar.notice_day(day, prepared.notice_days)
@@ -243,22 +255,26 @@ class Checker:
                             f"{group.id} {max(in_window)} prepares {feed.to} {day}, but the notice "
                             f"goes out {notice}: {writeup} working days to write up must lie "
                             f"between (the {group.id} meeting by {latest - timedelta(days=1)})",
+                            ("groups", gi, "feeds", fi),
                         )
 
     def fixed(self) -> Iterator[Violation]:
-        for group in self.scenario.groups:
-            for fixed in group.fixed:
+        for gi, group in enumerate(self.scenario.groups):
+            for fi, fixed in enumerate(group.fixed):
                 start = fixed.time or group.start_times[0]
                 found = [m for m in self.by_group.get(group.id, []) if m.start.date() == fixed.date]
                 if not found:
                     yield Violation(
-                        "fixed", f"{group.id} has no meeting on its fixed date {fixed.date}"
+                        "fixed",
+                        f"{group.id} has no meeting on its fixed date {fixed.date}",
+                        ("groups", gi, "fixed", fi),
                     )
                 elif found[0].start.time() != start:
                     yield Violation(
                         "fixed",
                         f"{group.id} {fixed.date} starts {found[0].start:%H:%M}, "
                         f"fixed at {start:%H:%M}",
+                        ("groups", gi, "fixed", fi),
                     )
 
     def items(self) -> Iterator[Violation]:
@@ -283,7 +299,11 @@ class Checker:
             if candidates:
                 continue
             where = _window_words(due)
-            yield Violation("items", f"“{due.item.title}” is not on a {due.group} meeting {where}")
+            yield Violation(
+                "items",
+                f"“{due.item.title}” is not on a {due.group} meeting {where}",
+                ("items", self.scenario.items.index(due.item)),
+            )
 
     def _expected_chair(self, group: Group, meeting: Meeting) -> str | None:
         """The term's chair, or its deputy when the chair cannot come and the deputy can."""
@@ -363,6 +383,7 @@ class Checker:
                         "one_a_day",
                         f"{self.people[person_id].name} has two meetings on {a.start.date()} "
                         f"({a.group} and {b.group})",
+                        ("person_day_hard",),
                     )
 
 

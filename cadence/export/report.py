@@ -6,14 +6,17 @@ Besides meetings, agenda items that moved to another meeting: ``punkt`` entries,
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 
-from cadence import sv
+from cadence import limits, sv
+from cadence.errors import InputError, Problem
 from cadence.scenario import Scenario
 
 CSV = "andringar.csv"
@@ -139,3 +142,57 @@ def report_files(scenario: Scenario, entries: tuple[Entry, ...]) -> dict[str, by
         CSV: buffer.getvalue().encode("utf-8"),
         MARKDOWN: markdown(scenario, entries).encode("utf-8"),
     }
+
+
+KINDS = ("flyttat", "tillagt", "inställt", "punkt")
+REPORT_BYTES = 4_000_000
+"""A report lists each changed meeting and item once: a few hundred rows at most."""
+
+
+def read_csv(path: Path) -> tuple[Entry, ...]:
+    """The change report a re-plan wrote (``andringar.csv``), checked row by row before anything
+    trusts it: the columns, a known kind of change, and readable times."""
+    data = limits.read_capped(path, REPORT_BYTES, "change report")
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise InputError(f"{path}: cannot read the change report: {err}") from None
+    if not rows or tuple(rows[0]) != COLUMNS:
+        raise InputError(f"{path}: not a change report (columns {', '.join(COLUMNS)})")
+    entries, problems = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        try:
+            entries.append(_entry(row))
+        except ValueError as err:
+            problems.append(Problem(str(path), number, "", str(err)))
+    if problems:
+        raise InputError(problems[:20])
+    return tuple(entries)
+
+
+def _entry(row: list[str]) -> Entry:
+    if len(row) != len(COLUMNS):
+        raise ValueError(f"{len(row)} fields, expected {len(COLUMNS)}")
+    kind, meeting, group, old, new, reason, groups, people, item_move = row
+    if kind not in KINDS:
+        raise ValueError(f"unknown change {kind!r} (known: {', '.join(KINDS)})")
+    item, from_meeting = "", ""
+    if kind == "punkt":
+        item, _, moved = item_move.rpartition(": ")
+        from_meeting = moved.split(" → ", 1)[0]
+    return Entry(
+        kind, meeting, group, _moment(old), _moment(new), reason,
+        tuple(g for g in groups.split(", ") if g), tuple(p for p in people.split(", ") if p),
+        item, from_meeting,
+    )  # fmt: skip
+
+
+def _moment(text: str) -> datetime | None:
+    """``tisdag 2026-03-10 09.00`` (as :func:`when` writes it) → a time; empty → None."""
+    if not text:
+        return None
+    day_and_clock = " ".join(text.split(" ")[-2:])
+    try:
+        return datetime.strptime(day_and_clock, "%Y-%m-%d %H.%M")
+    except ValueError:
+        raise ValueError(f"{text!r} is not a day and time like 'tisdag 2026-03-10 09.00'") from None
