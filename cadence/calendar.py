@@ -8,9 +8,9 @@ times of day live here; the solver only sees the day numbers and minutes it deri
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 import holidays
@@ -20,6 +20,7 @@ from cadence.scenario import (
     CalendarRules,
     Days,
     Finding,
+    Group,
     Period,
     Person,
     Restart,
@@ -302,3 +303,39 @@ class WorkCalendar:
                 if self.is_working_day(day):
                     notes.append(DayNote(day, "avoid", name, weight=weight))
         return notes
+
+
+# -- a group's days ----------------------------------------------------------------------------
+
+
+def end_time(start: time, minutes: int) -> time:
+    """The time a meeting of ``minutes`` ends (meetings never pass midnight; checked elsewhere)."""
+    return (datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=minutes)).time()
+
+
+def open_days(cal: WorkCalendar, group: Group, first: date, last: date) -> list[date]:
+    """Days in first..last on which the calendar and the group's weekdays allow a meeting."""
+    return [
+        day
+        for day in cal.all_days
+        if first <= day <= last
+        and WEEKDAYS[day.weekday()] in group.weekdays
+        and any(cal.fits(day, s, end_time(s, group.duration_minutes)) for s in group.start_times)
+    ]
+
+
+def max_meetings(days: Sequence[date] | Sequence[int], min_gap: int) -> int:
+    """How many meetings fit on ``days`` (dates or day numbers, in order) at least ``min_gap``
+    days apart (greedy is optimal)."""
+    count, last = 0, None
+    for day in days:
+        if last is None or _days(day, last) >= min_gap:
+            count, last = count + 1, day
+    return count
+
+
+def _days(later: date | int, earlier: date | int) -> int:
+    if isinstance(later, date) and isinstance(earlier, date):
+        return (later - earlier).days
+    assert isinstance(later, int) and isinstance(earlier, int)
+    return later - earlier

@@ -19,7 +19,7 @@ import click
 
 from cadence import limits, loader, sv
 from cadence.calendar import WorkCalendar
-from cadence.errors import CadenceError, InfeasibleError, InputError
+from cadence.errors import CadenceError, InfeasibleError, InputError, ScenarioError
 from cadence.progress import Progress
 from cadence.scenario import Publish, Scenario
 from cadence.state import FILE as STATE_FILE
@@ -78,8 +78,11 @@ def main() -> None:
 @scenario_argument
 @_domain_errors
 def validate(scenario: Path) -> None:
-    """Check a scenario file and report every problem with its line."""
+    """Check a scenario file and report every problem with its line, and what a plan
+    certainly cannot keep (found without solving)."""
     loaded = _load(scenario)
+    if loaded.impossible:
+        raise ScenarioError(loaded.impossible)
     s = loaded.scenario
     low = sum(g.meetings.low for g in s.groups)
     high = sum(g.meetings.high for g in s.groups)
@@ -251,7 +254,7 @@ def _replan_locked(
     from cadence.export.report import MARKDOWN as REPORT
     from cadence.export.report import text
     from cadence.output import PUBLISHED_AT, published_at, write_folder
-    from cadence.replan import run
+    from cadence.replan import refuse_impossible, run
 
     loaded = _load(scenario)
     if base_url is not None:
@@ -261,6 +264,7 @@ def _replan_locked(
         where = str(folder / PUBLISHED_AT)
         loaded = replace(loaded, scenario=with_base_url(loaded.scenario, known, where))
     state = load_state(folder, loaded.scenario, scenario.stem)
+    refuse_impossible(state, loaded.impossible)
     cutoff = as_of.date() if as_of else loaded.scenario.period.as_of
     if state is not None and cutoff is None:
         cutoff = date.today()  # re-planning: what lies before today has taken place

@@ -21,6 +21,7 @@ from typing import Literal
 
 from cadence import goals, replan, solver
 from cadence import plan as plans
+from cadence.calendar import end_time
 from cadence.errors import InfeasibleError, InputError, UndecidedError
 from cadence.export.report import Entry
 from cadence.instance import Instance, Link, usual_weekdays
@@ -28,7 +29,6 @@ from cadence.loader import Loaded
 from cadence.plan import Meeting, Plan
 from cadence.scenario import WEEKDAYS, Group, Path, Scenario
 from cadence.state import Change, Record, State
-from cadence.validate import end_time
 from cadence.verify import Violation, check
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

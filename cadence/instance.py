@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import cached_property
 
-from cadence.calendar import WorkCalendar
+from cadence.calendar import WorkCalendar, end_time, max_meetings, open_days
 from cadence.errors import InfeasibleError
 from cadence.rules import CALENDAR, RuleKey
 from cadence.scenario import (
@@ -28,7 +28,6 @@ from cadence.scenario import (
     parse_month_day,
     year_slices,
 )
-from cadence.validate import end_time, max_meetings, open_days
 
 
 @dataclass(frozen=True)
@@ -339,7 +338,7 @@ def build(
     if not explain:
         for group_data in groups:  # before the chain narrows the days: the first cause
             _check_room(group_data, "")
-        groups = _preparable(groups, links)
+        groups = preparable(groups, links)
         for group_data in groups:
             _check_room(group_data, " and the groups that prepare it meeting in time")
     shift = stages([g.id for g in groups], links)
@@ -403,7 +402,7 @@ def _check_room(group: GroupData, because: str) -> None:
             )
 
 
-def _preparable(groups: list[GroupData], links: tuple[Link, ...]) -> list[GroupData]:
+def preparable(groups: list[GroupData], links: tuple[Link, ...]) -> list[GroupData]:
     """Drop the days on which a prepared group cannot meet because no day of a group that
     prepares it lies in the lead window before them (in time for the notice), repeated down the
     chain until nothing changes. Decided days stay: a broken chain there is for the solver to
@@ -420,7 +419,7 @@ def _preparable(groups: list[GroupData], links: tuple[Link, ...]) -> list[GroupD
             keep = tuple(
                 (day, slots)
                 for day, slots in target.options
-                if day in decided or _reachable(link, day, source_days)
+                if day in decided or reachable(link, day, source_days)
             )
             if len(keep) < len(target.options):
                 by_id[link.to] = replace(target, options=keep)
@@ -428,7 +427,9 @@ def _preparable(groups: list[GroupData], links: tuple[Link, ...]) -> list[GroupD
     return [by_id[g.id] for g in groups]
 
 
-def _reachable(link: Link, day: int, source_days: list[int]) -> bool:
+def reachable(link: Link, day: int, source_days: list[int]) -> bool:
+    """Whether one of ``source_days`` (in order) lies in the lead window before a meeting of
+    ``link.to`` on ``day``, in time for its notice."""
     i = bisect.bisect_right(source_days, link.last_source_day(day)) - 1
     return i >= 0 and source_days[i] >= day - link.high
 

@@ -128,6 +128,10 @@ class Loaded:
     warnings: tuple[Problem, ...]
     locations: Locations | None = None
     """Where each key is written (for the rules named when they cannot all hold)."""
+    impossible: tuple[Problem, ...] = ()
+    """Rules a fresh plan certainly cannot keep, found without the solver
+    (:func:`cadence.validate.before_solve`): ``cadence validate`` and a fresh ``cadence plan``
+    refuse the file for them. A re-plan may still hold: its past is what took place."""
 
     def where(self, path: Path) -> str:
         """``sormland-2026.yaml:141``: the file and line of the key at ``path``, for an
@@ -186,12 +190,19 @@ def loads(text: str, source: FilePath) -> Loaded:
         scenario, ics_findings = _with_busy_times(scenario, source.parent)
         findings.extend(ics_findings)
     if not findings:
-        findings.extend(validate.calendar_problems(scenario))
+        findings.extend(validate.calendar_problems(scenario, locate.where))
     if findings:
         raise ScenarioError(locate.all(findings))
-    warnings = [*scenario.warnings(), *validate.calendar_warnings(scenario)]
+    checked = validate.before_solve(scenario, locate.where)
+    warnings = [*scenario.warnings(), *validate.calendar_warnings(scenario), *checked.warnings]
     locations = Locations(name, text, tree)
-    return Loaded(scenario, source, tuple(locate.all(warnings)), locations)
+    return Loaded(
+        scenario,
+        source,
+        tuple(locate.all(warnings)),
+        locations,
+        tuple(locate.all(checked.errors)),
+    )
 
 
 def _parse(name: str, text: str) -> Any:

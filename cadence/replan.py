@@ -11,7 +11,7 @@ the change report; it writes nothing itself.
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
@@ -20,7 +20,8 @@ from cadence import instance as instances
 from cadence import plan as plans
 from cadence.calendar import WorkCalendar
 from cadence.clash import Problem, Where
-from cadence.errors import InfeasibleError, InputError, UndecidedError
+from cadence.errors import InfeasibleError, InputError, ScenarioError, UndecidedError
+from cadence.errors import Problem as FileProblem
 from cadence.export import ics, publish
 from cadence.export.report import Entry, report_files
 from cadence.instance import Held, attendees
@@ -200,6 +201,14 @@ def run(
     return Run(
         plan, result, violations, new_state, files, entries, values, goals.weighted(inst, values)
     )
+
+
+def refuse_impossible(state: State | None, impossible: Sequence[FileProblem]) -> None:
+    """Refuse a fresh plan (no ``state``) of a file in which the cheap checks found what no
+    plan can keep (:attr:`cadence.loader.Loaded.impossible`), before any solve. A re-plan is
+    left to the solver: what took place may differ from what the file says now."""
+    if state is None and impossible:
+        raise ScenarioError(impossible)
 
 
 def _live_changes(scenario: Scenario, state: State) -> tuple[Change, ...]:

@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 
 from cadence import clash, loader, solver
 from cadence.cli import main
+from cadence.planning import explained
 from tests.conftest import DATA
 
 BUDGET = "3"
@@ -47,15 +48,42 @@ def apply(text: str, change: str) -> str:
 def impossible_then_fixed(name: str, tmp_path: Path) -> tuple[list[str], list[str]]:
     """Plan ``name`` (exit 1, nothing written), apply the first change proposed, plan again
     (exit 0) and check the plan with the verifier (`cadence check`)."""
-    source = DATA / name
+    refused = refused_plan(name, tmp_path, 1)
+    return fixed_by_the_first_change(name, refused.stderr, tmp_path)
+
+
+def refused_then_explained(name: str, tmp_path: Path) -> tuple[list[str], list[str]]:
+    """For a scenario ``cadence validate`` already refuses (exit 2 from ``cadence plan``,
+    nothing written; its messages: tests/test_validate_cheap.py): the solver's explanation, as
+    a re-plan would print it, and its first change applied, planned and checked."""
+    refused_plan(name, tmp_path, 2)
+    loaded = loader.load(DATA / name)
+    where = clash.Where(loaded.locations, name)
+    settings = solver.Settings(time_limit=float(BUDGET))
+    text = str(explained(clash.Problem(loaded.scenario), settings, where))
+    return fixed_by_the_first_change(name, text, tmp_path)
+
+
+def refused_plan(name: str, tmp_path: Path, code: int):
+    """``cadence plan name`` exits with ``code`` and writes nothing."""
     out = tmp_path / "out"
-    refused = cli("plan", str(source), "--out", str(out), "--time-limit", BUDGET)
-    assert refused.exit_code == 1, refused.output
+    refused = cli("plan", str(DATA / name), "--out", str(out), "--time-limit", BUDGET)
+    assert refused.exit_code == code, refused.output
     assert not out.exists()
-    rules, proposed = clashing(refused.stderr), changes(refused.stderr)
-    assert proposed, refused.stderr
+    return refused
+
+
+def fixed_by_the_first_change(
+    name: str, explanation: str, tmp_path: Path
+) -> tuple[list[str], list[str]]:
+    """The rules and changes ``explanation`` names; the first change, applied to the file,
+    makes a plan (exit 0) that the verifier (`cadence check`) passes."""
+    rules, proposed = clashing(explanation), changes(explanation)
+    assert proposed, explanation
     fixed = tmp_path / name
-    fixed.write_text(apply(source.read_text(encoding="utf-8"), proposed[0]), encoding="utf-8")
+    text = (DATA / name).read_text(encoding="utf-8")
+    fixed.write_text(apply(text, proposed[0]), encoding="utf-8")
+    out = tmp_path / "out"
     planned = cli("plan", str(fixed), "--out", str(out), "--time-limit", BUDGET)
     assert planned.exit_code == 0, planned.output
     checked = cli("check", str(fixed), "--plan", str(out / "plan.csv"))
@@ -66,7 +94,7 @@ def impossible_then_fixed(name: str, tmp_path: Path) -> tuple[list[str], list[st
 def test_decided_date_too_early_for_the_chain(tmp_path: Path):
     """BG decided on 9 January, which no AG meeting can prepare 8 days ahead: the lead window
     and the date clash; moving the date to Monday 12 January makes a plan."""
-    rules, proposed = impossible_then_fixed("clash-fixed-early.yaml", tmp_path)
+    rules, proposed = refused_then_explained("clash-fixed-early.yaml", tmp_path)
     assert rules == [
         "Each BG meeting needs a meeting of AG 8–42 days before it, before BG's kallelse "
         "(7 days ahead) (clash-fixed-early.yaml:27)",
@@ -82,7 +110,7 @@ def test_chair_away_on_every_allowed_day(tmp_path: Path):
     """PSO meets only on Fridays and its chair is away every Friday: the count, the weekday
     rule and the chair's absence (with its reason) clash; Thursdays as well make a plan, and
     the absence ending or starting later would too (the second Friday 28 days on)."""
-    rules, proposed = impossible_then_fixed("clash-chair-away.yaml", tmp_path)
+    rules, proposed = refused_then_explained("clash-chair-away.yaml", tmp_path)
     assert rules == [
         "PSO meets at least 2 times in 2027 (clash-chair-away.yaml:17)",
         "PSO meets only on Fridays (clash-chair-away.yaml:20)",
@@ -102,7 +130,7 @@ def test_more_meetings_than_days(tmp_path: Path):
     """Six meetings a week apart, but the coordinator can only come in January (five weeks'
     worth): freeing the last day of March is the smallest change; or from Saturday 7 February
     (a sixth Friday, 6 February)."""
-    rules, proposed = impossible_then_fixed("clash-too-many.yaml", tmp_path)
+    rules, proposed = refused_then_explained("clash-too-many.yaml", tmp_path)
     assert rules == [
         "NAT's meetings are at least 7 days apart (clash-too-many.yaml:20)",
         "NAT meets at least 6 times in 2026 (clash-too-many.yaml:17)",
@@ -116,6 +144,32 @@ def test_more_meetings_than_days(tmp_path: Path):
         "line 12: `start: 2026-02-01` → `start: 2026-02-07` "
         "(Närvårdskoordinator away only from 2026-02-07)",
         "line 17: `min: 6` → `min: 5` (let NAT meet once less in 2026)",
+    ]
+
+
+def test_chair_away_shared_by_two_groups(tmp_path: Path):
+    """PSO and PR both meet only on Fridays at 09:00 with the same chair, who is away every
+    Friday until 17 June: each group alone has 18 June (25 June is Midsommarafton), so
+    ``cadence validate`` passes, but the chair cannot be at both. All six rules are needed; PR
+    on Thursdays too makes a plan, and so does the absence ending on 10 June (11 June free) or
+    starting on 9 January (8 January free)."""
+    rules, proposed = impossible_then_fixed("clash-chair-two-groups.yaml", tmp_path)
+    assert rules == [
+        "Ordförande PSO cannot be at two meetings at once (clash-chair-two-groups.yaml:8)",
+        "PR meets at least 1 times in 2027 (clash-chair-two-groups.yaml:26)",
+        "PSO meets at least 1 times in 2027 (clash-chair-two-groups.yaml:18)",
+        "PR meets only on Fridays (clash-chair-two-groups.yaml:28)",
+        "PSO meets only on Fridays (clash-chair-two-groups.yaml:21)",
+        "Ordförande PSO is away on Fridays 2027-01-01 – 2027-06-17: Föräldraledig fredagar "
+        "(clash-chair-two-groups.yaml:12)",
+    ]
+    assert proposed[:4] == [
+        "line 28: `weekdays: [fri]` → `weekdays: [thu, fri]` (let PR meet on Thursdays too)",
+        "line 21: `weekdays: [fri]` → `weekdays: [thu, fri]` (let PSO meet on Thursdays too)",
+        "line 12: `end: 2027-06-17` → `end: 2027-06-10` (Ordförande PSO away only until "
+        "2027-06-10)",
+        "line 12: `start: 2027-01-01` → `start: 2027-01-09` (Ordförande PSO away only from "
+        "2027-01-09)",
     ]
 
 

@@ -98,7 +98,7 @@ def test_calendar_problems():
         "bad-calendar.yaml:17 groups[0].fixed[3].date: 2026-04-30 is a half day from 14:00; "
         "a meeting 13:00–16:00 does not fit",
         "bad-calendar.yaml:21 groups[1].meetings: TÄT needs 30 meetings in 2026 but only 24 fit "
-        "(221 open days, at least 14 days apart)",
+        "(221 open days, at least 14 days apart, line 22)",
     ]
 
 

@@ -101,9 +101,7 @@ def order(instance: Instance) -> list[GroupData]:
     placed: list[GroupData] = []
     done: set[str] = set()
     while len(placed) < len(instance.groups):
-        ready = [
-            g for g in instance.groups if g.id not in done and prepares[g.id] <= done
-        ]
+        ready = [g for g in instance.groups if g.id not in done and prepares[g.id] <= done]
         if not ready:  # a cycle: the instance refuses these, but stay total
             ready = [g for g in instance.groups if g.id not in done]
         chosen = min(ready, key=lambda g: (-g.stage, g.index))
