@@ -56,8 +56,9 @@ def test_feeder_gaps_keep_the_next_round_possible():
     *_, inst, _, v, _ = _built(ROOT / "scenarios" / "sormland-2026.yaml")
     (scn,) = [f for f in construct._feeders(inst, v, inst.group("LSG")) if f.link.source == "SCN"]
     may_22, may_29, aug_20 = (inst.index(date(2026, m, d)) for m, d in ((5, 22), (5, 29), (8, 20)))
-    assert not scn.allows(may_22, aug_20)
-    assert scn.allows(may_29, aug_20)
+    reach = scn.reach([may_22, may_29, aug_20])
+    assert not scn.allows(reach[may_22], reach[aug_20])
+    assert scn.allows(reach[may_29], reach[aug_20])
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

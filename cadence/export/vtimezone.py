@@ -12,6 +12,7 @@ without RDATE lists; a zone without transitions as one STANDARD observance.
 from __future__ import annotations
 
 import calendar
+import functools
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -36,8 +37,10 @@ class Transition:
     """Whether the zone observes summer time after the change."""
 
 
-def transitions(zone: zoneinfo.ZoneInfo, first: int, last: int) -> list[Transition]:
-    """Every offset change of ``zone`` in the years ``first``–``last``, in order."""
+@functools.cache
+def transitions(zone: zoneinfo.ZoneInfo, first: int, last: int) -> tuple[Transition, ...]:
+    """Every offset change of ``zone`` in the years ``first``–``last``, in order (computed once
+    per run: every feed of a plan carries the same VTIMEZONE)."""
     result = []
     start = datetime(first, 1, 1, tzinfo=UTC)
     end = datetime(last + 1, 1, 1, tzinfo=UTC)
@@ -67,7 +70,7 @@ def transitions(zone: zoneinfo.ZoneInfo, first: int, last: int) -> list[Transiti
                 )
             )
         moment = later
-    return result
+    return tuple(result)
 
 
 @dataclass(frozen=True)

@@ -80,15 +80,21 @@ class _Feeder:
             return self.days[i]
         return None
 
-    def allows(self, p: int, d: int) -> bool:
-        """Meetings on p and then d leave the feeder a meeting before each within its gaps."""
-        before_p, before_d = (self.earliest(p), self.latest(p)), (self.earliest(d), self.latest(d))
-        if None in before_p or None in before_d:
+    def reach(self, days: Sequence[int]) -> dict[int, tuple[int, int] | None]:
+        """For each of ``days``: the feeder's earliest and latest day that may prepare a
+        meeting there (None when none may: the windows speak for that day)."""
+        found: dict[int, tuple[int, int] | None] = {}
+        for day in days:
+            first, last = self.earliest(day), self.latest(day)
+            found[day] = None if first is None or last is None else (first, last)
+        return found
+
+    def allows(self, before_p: tuple[int, int] | None, before_d: tuple[int, int] | None) -> bool:
+        """Meetings on p and then d, with the feeder's :meth:`reach` of each, leave the feeder
+        a meeting before each within its gaps."""
+        if before_p is None or before_d is None:
             return True  # the windows say what they can; this is about the gaps alone
-        first_p, last_p = before_p
-        first_d, last_d = before_d
-        assert first_p is not None and last_p is not None
-        assert first_d is not None and last_d is not None
+        (first_p, last_p), (first_d, last_d) = before_p, before_d
         return first_d - last_p <= self.max_gap and last_d - first_p >= self.min_gap
 
 
@@ -400,6 +406,9 @@ def _place(
         hi = bisect.bisect_left(latest_days, d)
         return sum(lead_cost(p, leads[i]) for i in range(lo, hi))
 
+    all_days = sorted({day for row in candidates for day, _, _ in row})
+    reaches = [(f, f.reach(all_days)) for f in feeders]
+
     previous = group.preceding[-1] if group.preceding else -INF
     best: list[dict[int, float]] = []
     back: list[dict[int, int]] = []
@@ -421,12 +430,17 @@ def _place(
             base = best[i - 1][p]
             limit = min(p + max_gap, reach(p))
             j = bisect.bisect_left(row_days, p + group.min_gap)
+            # The prepared meetings p leads to, added up as d grows (leads_between(p, d)).
+            lead_index, lead_sum = bisect.bisect_left(latest_days, p), 0.0
             while j < len(row) and row[j][0] <= limit:
                 day, _, cost = row[j]
                 j += 1
-                if not all(f.allows(p, day) for f in feeders):
+                while lead_index < len(leads) and latest_days[lead_index] < day:
+                    lead_sum += lead_cost(p, leads[lead_index])
+                    lead_index += 1
+                if not all(f.allows(r[p], r[day]) for f, r in reaches):
                     continue
-                total = base + cost + leads_between(p, day) + jumped(p, day)
+                total = base + cost + lead_sum + jumped(p, day)
                 if total < here.get(day, INF):
                     here[day] = total
                     came[day] = p
