@@ -19,7 +19,7 @@ import click
 
 from cadence import limits, loader, sv
 from cadence.calendar import WorkCalendar
-from cadence.errors import CadenceError, InfeasibleError, InputError, ScenarioError
+from cadence.errors import CadenceError, ImpossibleError, InfeasibleError, InputError
 from cadence.progress import Progress
 from cadence.scenario import Publish, Scenario
 from cadence.state import FILE as STATE_FILE
@@ -49,6 +49,14 @@ def _domain_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 for problem in err.problems:
                     click.echo(f"error: {problem}", err=True)
                 click.echo(f"{len(err.problems)} problem(s) found; nothing was written.", err=True)
+            elif isinstance(err, ImpossibleError):
+                for problem in err.problems:
+                    click.echo(f"error: {problem}", err=True)
+                click.echo(
+                    f"{len(err.problems)} rule(s) no plan can keep, found before any solve; "
+                    "nothing was written.",
+                    err=True,
+                )
             else:
                 click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
@@ -82,7 +90,7 @@ def validate(scenario: Path) -> None:
     certainly cannot keep (found without solving)."""
     loaded = _load(scenario)
     if loaded.impossible:
-        raise ScenarioError(loaded.impossible)
+        raise ImpossibleError(loaded.impossible)
     s = loaded.scenario
     low = sum(g.meetings.low for g in s.groups)
     high = sum(g.meetings.high for g in s.groups)

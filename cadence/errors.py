@@ -50,5 +50,14 @@ class InfeasibleError(CadenceError):
     exit_code = 1
 
 
+class ImpossibleError(InfeasibleError):
+    """Rules that certainly cannot all hold, found in the file without solving (exit code 1),
+    each located like a bad input."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
 class UndecidedError(InfeasibleError):
     """No plan found within the budget, and none proven impossible either (exit code 1)."""

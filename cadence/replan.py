@@ -20,7 +20,7 @@ from cadence import instance as instances
 from cadence import plan as plans
 from cadence.calendar import WorkCalendar
 from cadence.clash import Problem, Where
-from cadence.errors import InfeasibleError, InputError, ScenarioError, UndecidedError
+from cadence.errors import ImpossibleError, InfeasibleError, InputError, UndecidedError
 from cadence.errors import Problem as FileProblem
 from cadence.export import ics, publish
 from cadence.export.report import Entry, report_files
@@ -208,7 +208,7 @@ def refuse_impossible(state: State | None, impossible: Sequence[FileProblem]) ->
     plan can keep (:attr:`cadence.loader.Loaded.impossible`), before any solve. A re-plan is
     left to the solver: what took place may differ from what the file says now."""
     if state is None and impossible:
-        raise ScenarioError(impossible)
+        raise ImpossibleError(impossible)
 
 
 def _live_changes(scenario: Scenario, state: State) -> tuple[Change, ...]:

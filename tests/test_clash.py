@@ -53,10 +53,10 @@ def impossible_then_fixed(name: str, tmp_path: Path) -> tuple[list[str], list[st
 
 
 def refused_then_explained(name: str, tmp_path: Path) -> tuple[list[str], list[str]]:
-    """For a scenario ``cadence validate`` already refuses (exit 2 from ``cadence plan``,
+    """For a scenario ``cadence validate`` already refuses (exit 1 from ``cadence plan``,
     nothing written; its messages: tests/test_validate_cheap.py): the solver's explanation, as
     a re-plan would print it, and its first change applied, planned and checked."""
-    refused_plan(name, tmp_path, 2)
+    refused_plan(name, tmp_path, 1)
     loaded = loader.load(DATA / name)
     where = clash.Where(loaded.locations, name)
     settings = solver.Settings(time_limit=float(BUDGET))

@@ -138,10 +138,10 @@ def test_check_unreadable_plan_exits_2(tmp_path: Path):
     )
 
 
-def test_plan_certainly_impossible_exits_2_and_writes_nothing(tmp_path: Path):
+def test_plan_certainly_impossible_exits_1_and_writes_nothing(tmp_path: Path):
     """Rules that certainly cannot hold (a member away for the whole period) are refused before
-    any solve: exit 2, the reason in words, and no output folder. (Exit 1, from the solver:
-    tests/test_clash.py.)"""
+    any solve: exit 1 (the rules cannot all hold; the file itself is fine), the reason in words
+    with its line, and no output folder. (From the solver: tests/test_clash.py.)"""
     text = (
         (DATA / "tiny.yaml")
         .read_text(encoding="utf-8")
@@ -154,7 +154,7 @@ def test_plan_certainly_impossible_exits_2_and_writes_nothing(tmp_path: Path):
     scenario.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     result = run("plan", str(scenario), "--out", str(out), "--time-limit", "5")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert (
         "away.yaml:38 groups[1].meetings.years[0]: AGA needs 3 meetings in 2026 but none fit"
         in result.stderr
