@@ -152,6 +152,10 @@ class _Budget(click.FloatRange):
 
 
 MAX_TIME_LIMIT = 3600.0
+EXPLAIN_TIME_LIMIT = 20.0
+"""`cadence explain` re-plans up to three alternative days in two stages each: at the plan's
+default of 3 each stage would get half a deterministic second, and on Sörmland two of three
+alternatives came back undecided."""
 """Deterministic seconds; an hour of it is several hours on two cores."""
 
 
@@ -272,8 +276,10 @@ def _replan_locked(
         where = str(folder / PUBLISHED_AT)
         loaded = replace(loaded, scenario=with_base_url(loaded.scenario, known, where))
     state = load_state(folder, loaded.scenario, scenario.stem)
-    refuse_impossible(state, loaded.impossible)
     cutoff = as_of.date() if as_of else loaded.scenario.period.as_of
+    if cutoff is None or cutoff <= loaded.scenario.period.start:
+        # (a fresh plan as of a later day has no held meetings to read: run says so, exit 2)
+        refuse_impossible(state, loaded.impossible)
     if state is not None and cutoff is None:
         cutoff = date.today()  # re-planning: what lies before today has taken place
     if change is not None:
@@ -446,7 +452,7 @@ def add(
 @click.option(
     "--time-limit",
     type=_Budget(min=0.0, max=MAX_TIME_LIMIT, min_open=True),
-    default=limits.DEFAULT_TIME_LIMIT,
+    default=EXPLAIN_TIME_LIMIT,
     show_default=True,
     help="Budget in CP-SAT deterministic seconds for re-planning the alternative days.",
 )

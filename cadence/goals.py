@@ -85,11 +85,11 @@ def preparing_day(link: Link, day: int, sources: Sequence[int]) -> int | None:
 
 
 def weekday(instance: Instance, day: int) -> int:
-    return instance.weekdays[day]
+    return instance.weekday(day)
 
 
 def iso_week(instance: Instance, day: int) -> tuple[int, int]:
-    return instance.weeks[day]
+    return instance.week(day)
 
 
 def penalties(

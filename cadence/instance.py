@@ -176,14 +176,26 @@ class Instance:
         return self.scenario.period.start + timedelta(days=index)
 
     @cached_property
-    def weekdays(self) -> tuple[int, ...]:
-        """Weekday (Monday 0) of each day of the period."""
+    def _weekdays(self) -> tuple[int, ...]:
         return tuple(self.day(i).weekday() for i in range(self.horizon))
 
     @cached_property
-    def weeks(self) -> tuple[tuple[int, int], ...]:
-        """ISO (year, week) of each day of the period."""
+    def _weeks(self) -> tuple[tuple[int, int], ...]:
         return tuple(self.day(i).isocalendar()[:2] for i in range(self.horizon))
+
+    def weekday(self, index: int) -> int:
+        """Weekday (Monday 0) of day ``index``: from a table inside the period (the model asks
+        hundreds of thousands of times), computed outside it."""
+        if 0 <= index < self.horizon:
+            return self._weekdays[index]
+        return self.day(index).weekday()
+
+    def week(self, index: int) -> tuple[int, int]:
+        """ISO (year, week) of day ``index``, as :meth:`weekday`."""
+        if 0 <= index < self.horizon:
+            return self._weeks[index]
+        iso = self.day(index).isocalendar()
+        return iso.year, iso.week
 
     def index(self, day: date) -> int:
         return (day - self.scenario.period.start).days

@@ -134,7 +134,9 @@ def before_solve(scenario: Scenario, where: Where) -> Checked:
     days than meetings (a chair away on every day the group could meet, or other absences);
     warned about: a chair away on every allowed day of a period, a gap longer than the maximum.
     ``where(path)`` names another key's line."""
-    inst = instances.build(scenario, explain=True)
+    # The whole period, as the file describes it: ``period.as_of`` is for re-plans, which
+    # read the meetings held before it from the published plan.
+    inst = instances.build(scenario, as_of=scenario.period.start, explain=True)
     days = {g.id: _Days.of(g) for g in inst.groups}
     words = _Words(scenario, where)
     errors: list[Finding] = []

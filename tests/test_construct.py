@@ -90,3 +90,41 @@ def test_progress_hears_of_the_constructed_plan_first():
     assert result.status == "optimal" and result.objective == 6
     plan = plans.from_result(instance.build(scenario), result, "micro")
     assert check(scenario, plan) == []
+
+
+def test_an_item_no_day_can_carry_gives_no_construction_and_a_clean_refusal(tmp_path):
+    """tiny.yaml covers January–June; an autumn item due before the April decision has no day
+    at all. The construction steps aside (no suggestion), and `cadence plan` says which rule
+    cannot hold, with its line, exit 1 (it used to end in a traceback)."""
+    from click.testing import CliRunner
+
+    from cadence.cli import main
+
+    text = (DATA / "tiny.yaml").read_text(encoding="utf-8") + (
+        '  - {id: host, title: Höstärende, groups: [AGB], window_from: "10-01", '
+        'window_to: "10-31", before: {item: beslut, min_days: 9, max_days: 30}}\n'
+    )
+    path = tmp_path / "autumn.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario, inst, _, v, _ = _built(path)
+    assert [due.days for due in inst.dues if due.item == "host"] == [()]
+    assert construct.construct(inst, v) is None
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["plan", str(path), "--out", str(out), "--time-limit", "2"])
+    assert result.exit_code == 1, result.output
+    assert (
+        "Höstärende must reach AGB 9–30 days before the BG meeting that has Handlingsplan – "
+        "beslut (autumn.yaml:59)" in result.output
+    )
+    assert not out.exists()
+
+
+def test_a_first_plan_the_bound_proves_is_optimal():
+    """warn-chairs.yaml has a plan that costs nothing. With a budget too small for the search
+    to report anything, the constructed plan is the answer, and a bound of 0 proves it: the
+    status says optimal, not feasible."""
+    scenario = loader.load(DATA / "warn-chairs.yaml").scenario
+    inst = instance.build(scenario)
+    result = solver.solve(inst, solver.Settings(time_limit=0.05))
+    assert (result.status, result.objective, result.bound) == ("optimal", 0, 0)
+    assert check(scenario, plans.from_result(inst, result, "warn-chairs")) == []

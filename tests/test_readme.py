@@ -1,5 +1,5 @@
-"""The README's command examples run as shown, in order, on the default scenario's output folder
-(with a shorter --time-limit, which the README's commands allow)."""
+"""The README's command examples run as shown, in order, on the default scenario's output folder,
+at the default budget."""
 
 import re
 import shlex
@@ -12,9 +12,6 @@ import cadence.cli
 from cadence.cli import main
 from tests.conftest import ROOT
 
-TIME_LIMIT: dict[str, str] = {}
-"""Deterministic seconds per command, where the default budget would be too long for a test
-(none now: the default, 3, is what `cadence plan` uses as the README shows it)."""
 TODAY = date(2026, 2, 2)
 """The day the examples are run: during the period, so the README's dates lie ahead."""
 
@@ -53,9 +50,7 @@ def test_every_readme_command_succeeds(tmp_path, monkeypatch):
         if not line.startswith("cadence "):
             subprocess.run(["bash", "-c", line], cwd=tmp_path, check=True)
             continue
-        args = shlex.split(line)[1:]
-        if args[0] in TIME_LIMIT:
-            args += ["--time-limit", TIME_LIMIT[args[0]]]
+        args = shlex.split(line)[1:]  # at the default budget, as the README shows them
         result = runner.invoke(main, args)
         assert result.exit_code == 0, (line, result.output)
     folder = tmp_path / "exports" / "sormland-2026"

@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cadence.cli import main
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 
 def cli(*args: str):
@@ -199,3 +199,19 @@ def test_gap_closes_with_a_deputy(tmp_path: Path):
         "{person: ordf-ag, start: 2026-01-01, end: 2026-12-31, deputy: vice-ag}",
     )
     assert passes(deputy) == []
+
+
+def test_a_file_with_as_of_is_checked_over_its_whole_period(tmp_path: Path):
+    """``period.as_of`` is for re-plans (the meetings before it are read from the published
+    plan). Sörmland 2026 as of 1 September still validates: the checks read the whole period,
+    not a period whose first eight months have no days. A fresh plan as of that day has nothing
+    to read the held meetings from and says so (exit 2), not that the rules cannot hold."""
+    text = (ROOT / "scenarios" / "sormland-2026.yaml").read_text(encoding="utf-8")
+    assert text.count("\nperiod:\n") == 1
+    path = tmp_path / "sormland-2026.yaml"
+    path.write_text(text.replace("\nperiod:\n", "\nperiod:\n  as_of: 2026-09-01\n"), "utf-8")
+    checked = cli("validate", str(path))
+    assert checked.exit_code == 0, checked.output
+    planned = cli("plan", str(path), "--out", str(tmp_path / "out"), "--time-limit", "1")
+    assert planned.exit_code == 2, planned.output
+    assert "as of 2026-09-01, meetings before it count as held" in planned.stderr

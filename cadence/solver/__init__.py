@@ -183,12 +183,15 @@ def solve(
         # A plan built round by round, checked and completed by CP-SAT, is the search's
         # starting point; when there is none, the rules alone give a plan in a second or two,
         # or the proof that there is none.
+        started = clock.perf_counter()
         first_plan = _constructed(instance, model, v, objective, settings)
         if first_plan is not None and first_plan.found is not None and progress is not None:
             values = first_plan.found.goal_values or {}
             progress(first_plan.seconds, goals.weighted(instance, values), -math.inf)
         if first_plan is None:
             first_plan, rules_model = _first_plan(instance, settings)
+            # Both tries count: the constructed plan that did not hold took time too.
+            first_plan = replace(first_plan, seconds=clock.perf_counter() - started)
             if first_plan.status == "infeasible":
                 return _failed(instance, "infeasible", first_plan.seconds, rules_model, settings)
     else:
@@ -259,6 +262,8 @@ def solve(
             bound = solver.best_objective_bound
             if math.isfinite(bound) and result.objective is not None and bound <= result.objective:
                 result = replace(result, bound=bound)
+            if result.bound is not None and result.bound >= result.objective:
+                result = replace(result, status="optimal")  # the bound proves the first plan
             return replace(result, first_solution_seconds=first_plan.seconds)
         return _failed(instance, status, solver.wall_time + earlier, model, settings)
     found = _Found.read(solver, instance, v, objective)

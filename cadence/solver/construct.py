@@ -179,6 +179,8 @@ def construct(instance: Instance, v: Variables) -> Placement | None:
     The first round places the groups backwards along the chain; each further round places
     every group again, one at a time, with all the others where they are, now knowing the
     meetings that prepare it too; it stops when a round changes nothing."""
+    if any(not due.days for due in instance.dues):
+        return None  # an item no day can carry: the solver's rules say why
     occupied = _Occupied(instance)
     for group in instance.groups:
         for day, slot in group.fixed:
@@ -301,6 +303,7 @@ def _carry(instance: Instance, group: GroupData, days: list[int], carried: dict[
     for due in instance.dues:
         if due.group != group.id:
             continue
+        carried.pop(due.key, None)  # the group may have moved since
         allowed = set(due.days)
         start = due.occurrence[0] if due.first_meeting else due.days[0]
         on = [d for d in days if d >= start and d in allowed]
