@@ -106,7 +106,7 @@ def test_an_item_no_day_can_carry_gives_no_construction_and_a_clean_refusal(tmp_
     )
     path = tmp_path / "autumn.yaml"
     path.write_text(text, encoding="utf-8")
-    scenario, inst, _, v, _ = _built(path)
+    _, inst, _, v, _ = _built(path)
     assert [due.days for due in inst.dues if due.item == "host"] == [()]
     assert construct.construct(inst, v) is None
     out = tmp_path / "out"

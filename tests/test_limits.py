@@ -208,7 +208,11 @@ def test_numbers_out_of_range(tmp_path: Path):
     """Huge numbers and infinities are refused with their line, before any arithmetic."""
     refused(tmp_path, TINY.replace("weight: 3", "weight: 1e400"), "case.yaml:10", "out of range")
     refused(tmp_path, TINY.replace("weight: 3", "weight: " + "9" * 40), "out of range")
-    refused(tmp_path, TINY.replace("{min: 6, max: 6, years", "{min: 6, max: 100000, years", 1), "more than 260")
+    refused(
+        tmp_path,
+        TINY.replace("{min: 6, max: 6, years", "{min: 6, max: 100000, years", 1),
+        "more than 260",
+    )
     text = TINY.replace("min_days_between: 21\n    max", "min_days_between: 99999\n    max")
     refused(tmp_path, text, "groups[0].min_days_between: 99999 is more than 3660")
 

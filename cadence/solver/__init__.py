@@ -262,7 +262,11 @@ def solve(
             bound = solver.best_objective_bound
             if math.isfinite(bound) and result.objective is not None and bound <= result.objective:
                 result = replace(result, bound=bound)
-            if result.bound is not None and result.bound >= result.objective:
+            if (
+                result.bound is not None
+                and result.objective is not None
+                and (result.bound >= result.objective)
+            ):
                 result = replace(result, status="optimal")  # the bound proves the first plan
             return replace(result, first_solution_seconds=first_plan.seconds)
         return _failed(instance, status, solver.wall_time + earlier, model, settings)
