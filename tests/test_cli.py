@@ -187,3 +187,24 @@ def test_cli_worker_default_is_the_solvers():
     plan = main.commands["plan"]
     option = next(p for p in plan.params if p.name == "workers")
     assert option.default == solver.Settings.workers
+
+
+def test_same_clash_message_in_separate_processes(tmp_path: Path):
+    """The rules that clash and the changes proposed, in two processes with different string
+    hashing: the same words in the same order (the progress lines, which carry the clock, left
+    aside)."""
+    import os
+    import subprocess
+    import sys
+
+    said = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "cadence", "plan",
+                   str(DATA / "clash-chair-two-groups.yaml"), "--out", str(tmp_path / seed),
+                   "--time-limit", "3"]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 1, done.stderr
+        said.append([line for line in done.stderr.splitlines() if not line.startswith("[")])
+    assert said[0] == said[1]
+    assert any("clash" in line for line in said[0])
