@@ -193,7 +193,7 @@ def solve(
             # Both tries count: the constructed plan that did not hold took time too.
             first_plan = replace(first_plan, seconds=clock.perf_counter() - started)
             if first_plan.status == "infeasible":
-                return _failed(instance, "infeasible", first_plan.seconds, rules_model, settings)
+                return _failed("infeasible", first_plan.seconds, rules_model)
     else:
         published = list(published)
         # Stage 1 on the rules and the stability terms alone: the goals' variables would only
@@ -221,7 +221,7 @@ def solve(
         status = STATUS[first.solve(rules)]
         cpu = clock.process_time() - cpu
         if status not in ("optimal", "feasible"):
-            return _failed(instance, status, first.wall_time, rules, settings)
+            return _failed(status, first.wall_time, rules)
         moved = [(i, p, int(first.value(t))) for i, p, t in first_terms.moved]
         moves = Moves(
             count=sum(m for _, _, m in moved),
@@ -269,7 +269,7 @@ def solve(
             ):
                 result = replace(result, status="optimal")  # the bound proves the first plan
             return replace(result, first_solution_seconds=first_plan.seconds)
-        return _failed(instance, status, solver.wall_time + earlier, model, settings)
+        return _failed(status, solver.wall_time + earlier, model)
     found = _Found.read(solver, instance, v, objective)
     first_seconds = first_plan.seconds if first_plan else callback.first
     result = _result(instance, found, status, solver, size, solver.wall_time + earlier, moves)
@@ -469,9 +469,7 @@ def _hint_published(
     return hinted
 
 
-def _failed(
-    instance: Instance, status: str, seconds: float, model: cp_model.CpModel, settings: Settings
-) -> Result:
+def _failed(status: str, seconds: float, model: cp_model.CpModel) -> Result:
     """No plan. Why is for :mod:`cadence.clash` to say (the planner asks it)."""
     proto = model.proto
     return Result(
