@@ -27,7 +27,7 @@ from cadence.export.report import Entry
 from cadence.instance import Instance, Link, usual_weekdays
 from cadence.loader import Loaded
 from cadence.plan import Meeting, Plan
-from cadence.scenario import WEEKDAYS, Group, Path, Scenario
+from cadence.scenario import WEEKDAYS, Group, LeadWindow, Path, Scenario
 from cadence.state import Change, Record, State
 from cadence.verify import Violation, check
 
@@ -244,11 +244,10 @@ def _rules(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Iter
         deadline = inst.day(link.last_source_day(inst.index(day)))
         window = feed.lead_days
         writeup = source_group.writeup(feed, scenario.writeup_days)
-        rule = (
-            f"{source_group.id} must meet {window.min}–{window.max} days before each "
-            f"{group.id} meeting and by {day_text(deadline)}, {writeup} working days before "
-            f"{group.id}'s kallelse on {day_text(notice)}"
-        )
+        rule = _lead_rule(
+            source_group.id, f"each {group.id} meeting", window, deadline, writeup, group.id,
+            notice,
+        )  # fmt: skip
         sources = [by_id[i] for i in meeting.prepared_by if by_id[i].group == source_group.id]
         if sources:
             before = sources[0].start.date()
@@ -284,9 +283,7 @@ def _rules(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Iter
             yield Rule(
                 "chain",
                 f"prepares {target.id} ({day_text(when)}, {(when - day).days} days later): "
-                f"{group.id} must meet {window.min}–{window.max} days before it and by "
-                f"{day_text(deadline)}, {writeup} working days before {feed.to}'s kallelse on "
-                f"{day_text(their_notice)}",
+                + _lead_rule(group.id, "it", window, deadline, writeup, feed.to, their_notice),
                 where(("groups", gi, "feeds", fi)),
             )
     yield Rule(
@@ -312,6 +309,19 @@ def _rules(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Iter
 
 def _index(scenario: Scenario, group_id: str) -> int:
     return next(i for i, g in enumerate(scenario.groups) if g.id == group_id)
+
+
+def _lead_rule(
+    source: str, before: str, window: LeadWindow, deadline: date, writeup: int, to: str,
+    notice: date,
+) -> str:  # fmt: skip
+    """``AVÄ must meet 8–42 days before it and by …, 2 working days before BGÄ's kallelse on
+    …``: the chain rule between a preparing and a prepared meeting, from either side."""
+    return (
+        f"{source} must meet {window.min}–{window.max} days before {before} and by "
+        f"{day_text(deadline)}, {writeup} working days before {to}'s kallelse on "
+        f"{day_text(notice)}"
+    )
 
 
 def _link(inst: Instance, source: str, to: str) -> Link:

@@ -27,3 +27,22 @@ def tiny_published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tiny-out")
     write_folder(folder, publish(scenario, outcome.plan))
     return scenario, outcome.plan, folder
+
+
+@pytest.fixture(scope="module")
+def micro():
+    """micro.yaml: one arbetsgrupp preparing one beredningsgrupp, March–April 2026."""
+    from cadence import loader
+
+    return loader.load(DATA / "micro.yaml").scenario
+
+
+@pytest.fixture(scope="module")
+def first(micro):
+    """micro.yaml planned afresh (no published state), proven optimal and without violations."""
+    from cadence import solver
+    from cadence.replan import run
+
+    done = run(micro, "micro", None, solver.Settings(time_limit=5), None)
+    assert done.result.status == "optimal" and done.violations == ()
+    return done

@@ -4,28 +4,14 @@ day, a reminder on the day each preparing group's result is due; re-plans move t
 from datetime import date, time, timedelta
 
 import icalendar
-import pytest
 
-from cadence import loader, solver
+from cadence import solver
 from cadence.calendar import WorkCalendar
 from cadence.export.ics import COORDINATOR, due_uid, notice_uid
 from cadence.replan import run
 from cadence.state import Change
-from tests.conftest import DATA
 
 FAST = solver.Settings(time_limit=5)
-
-
-@pytest.fixture(scope="module")
-def micro():
-    return loader.load(DATA / "micro.yaml").scenario
-
-
-@pytest.fixture(scope="module")
-def first(micro):
-    done = run(micro, "micro", None, FAST, None)
-    assert done.violations == ()
-    return done
 
 
 def reminders(data: bytes) -> dict[str, icalendar.Event]:

@@ -28,18 +28,6 @@ FAST = solver.Settings(time_limit=5)
 TZ = zoneinfo.ZoneInfo("Europe/Stockholm")
 
 
-@pytest.fixture(scope="module")
-def micro():
-    return loader.load(DATA / "micro.yaml").scenario
-
-
-@pytest.fixture(scope="module")
-def first(micro):
-    done = run(micro, "micro", None, FAST, None)
-    assert done.result.status == "optimal" and done.violations == ()
-    return done
-
-
 def events(data: bytes) -> dict[str, icalendar.Event]:
     return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(data).walk("VEVENT")}
 
