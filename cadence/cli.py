@@ -266,6 +266,7 @@ def _replan_locked(
     from cadence.export.report import MARKDOWN as REPORT
     from cadence.export.report import text
     from cadence.output import PUBLISHED_AT, published_at, write_folder
+    from cadence.quality import describe
     from cadence.replan import refuse_impossible, run
 
     loaded = _load(scenario)
@@ -326,6 +327,8 @@ def _replan_locked(
         f"{result.solve_seconds:.2f} s ({result.variables} variables, "
         f"{result.constraints} constraints)"
     )
+    for line in describe(done.quality):
+        click.echo(f"quality: {line}")
     if result.moves is not None:
         proof = "proven fewest" if result.moves.proven else "not proven fewest"
         click.echo(

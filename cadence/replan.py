@@ -27,6 +27,7 @@ from cadence.export.report import Entry, report_files
 from cadence.instance import Held, attendees
 from cadence.plan import Meeting, Plan
 from cadence.planning import explained, raise_unsolved
+from cadence.quality import Quality, assess
 from cadence.scenario import Scenario
 from cadence.solver.stability import HeldItems, Published
 from cadence.state import Change, Record, State, Status, dumps, extra
@@ -47,6 +48,8 @@ class Run:
     """The plan's own goal values, computed from the scenario (at a proven optimum the solver's
     agree; before it, a solver's penalty unit may still be set where the plan owes nothing)."""
     objective: int
+    quality: Quality
+    """The plan's quality in the coordinator's words (:mod:`cadence.quality`)."""
 
 
 @dataclass(frozen=True)
@@ -199,8 +202,9 @@ def run(
     files["plan.json"] = dumps(new_state)
     values = plan.goal_values(inst)
     return Run(
-        plan, result, violations, new_state, files, entries, values, goals.weighted(inst, values)
-    )
+        plan, result, violations, new_state, files, entries, values, goals.weighted(inst, values),
+        assess(inst, plan),
+    )  # fmt: skip
 
 
 def refuse_impossible(state: State | None, impossible: Sequence[FileProblem]) -> None:
