@@ -321,7 +321,8 @@ def _replan_locked(
         gap = " (the first plan that keeps every rule: the search found none better in time)"
     else:
         share = max(0.0, done.objective - result.bound) / max(1.0, abs(done.objective))
-        gap = f", bound {result.bound:.0f}, gap {share:.1%}"
+        which = f" ({result.bound_source})" if result.bound_source else ""
+        gap = f", bound {result.bound:.0f}{which}, gap {share:.1%}"
     click.echo(
         f"{result.status}: objective {done.objective}{gap}, solved in "
         f"{result.solve_seconds:.2f} s ({result.variables} variables, "
