@@ -96,19 +96,29 @@ def test_the_bound_is_zero_below_any_plan_without_steps():
 
 
 def test_solve_reports_the_better_bound_and_which():
-    """After 0.05 deterministic seconds on small.yaml CP-SAT's bound is 0; the decomposition's
-    is 10, the optimum: the result says so and keeps both."""
+    """small.yaml at 0.05 deterministic seconds: CP-SAT's bound is 0, the decomposition's is
+    10, and the construction steered by its prices finds a plan of 10 (the plain construction's
+    is 24): the decomposition proves it optimal, and the result says which bound did."""
     scenario, inst, _ = built("small.yaml")
     result = solver.solve(inst, solver.Settings(time_limit=0.05))
     assert check(scenario, from_result(inst, result, "x")) == []
-    assert result.objective == 24
+    assert (result.status, result.objective) == ("optimal", 10)
     assert (result.bound, result.bound_source) == (10.0, "decomposition")
     assert result.bounds == {"CP-SAT": 0.0, "decomposition": 10}
 
 
-def test_a_bound_that_meets_the_plan_proves_it_optimal():
-    """tiny.yaml: when the decomposition's bound reaches the plan's objective the plan is
-    reported optimal (here CP-SAT proves it first and names itself)."""
+def test_without_steps_the_plain_construction_and_cp_sat_alone():
+    """decomposition_steps=0: no decomposition, no steering: small.yaml ends at CP-SAT's 24
+    with CP-SAT's bound 0, as before the decomposition."""
+    scenario, inst, _ = built("small.yaml")
+    result = solver.solve(inst, solver.Settings(time_limit=0.05, decomposition_steps=0))
+    assert check(scenario, from_result(inst, result, "x")) == []
+    assert (result.status, result.objective, result.bound) == ("feasible", 24, 0.0)
+    assert (result.bound_source, result.bounds) == ("CP-SAT", {"CP-SAT": 0.0})
+
+
+def test_a_proven_plan_names_cp_sat():
+    """tiny.yaml: CP-SAT proves the optimum 19 itself; its bound is reported."""
     scenario, inst, _ = built("tiny.yaml")
     result = solver.solve(inst, solver.Settings(time_limit=0.05))
     assert check(scenario, from_result(inst, result, "x")) == []

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cadence import goals
@@ -172,7 +172,14 @@ PASSES = 4
 """Rounds of re-placing each group with all others placed (each never costs more)."""
 
 
-def construct(instance: Instance, v: Variables) -> Placement | None:
+Lookahead = dict[str, dict[tuple[int, int], float]]
+"""Group id → (index of the meeting in ``Variables.meetings``, day) → an estimated cost of the
+groups placed later (:meth:`cadence.solver.lagrange.Decomposition.lookahead`)."""
+
+
+def construct(
+    instance: Instance, v: Variables, lookahead: Lookahead | None = None
+) -> Placement | None:
     """Days for every group's required meetings (a suggestion: see the module's text), or None
     when a group's gaps leave no way to place its meetings at all.
 
@@ -192,9 +199,15 @@ def construct(instance: Instance, v: Variables) -> Placement | None:
         meetings = [m for m in v.meetings[group.id] if m.mandatory]
         windows, prepared = _needs(instance, group, placement, carried)
         feeders = _feeders(instance, v, group)
+        ahead = None
+        if lookahead is not None:
+            index = {id(m): i for i, m in enumerate(v.meetings[group.id])}
+            table = lookahead.get(group.id, {})
+            ahead = [{d: table.get((index[id(m)], d), 0.0) for d in m.days} for m in meetings]
         chosen = _place(
-            instance, group, meetings, windows, prepared, occupied, strict=True, feeders=feeders
-        )
+            instance, group, meetings, windows, prepared, occupied, strict=True, feeders=feeders,
+            ahead=ahead,
+        )  # fmt: skip
         if chosen is None:
             # The rounds placed before leave this group no way to keep every rule: place it
             # as well as it can, missing as few of its windows as it must, for the solver to
@@ -335,6 +348,7 @@ def _place(
     strict: bool,
     feeders: Sequence[_Feeder] = (),
     sources: Sequence[tuple[Link, list[int]]] = (),
+    ahead: Sequence[Mapping[int, float]] | None = None,
 ) -> list[tuple[int, int]] | None:
     """The cheapest days for the group's meetings in order, by dynamic programming; None when
     ``strict`` and no days keep every window. Not strict, a step may jump over windows (and a
@@ -350,7 +364,7 @@ def _place(
 
     # Each meeting's days with their best start and its cost.
     candidates: list[list[tuple[int, int, float]]] = []
-    for meeting in meetings:
+    for i, meeting in enumerate(meetings):
         ideal = targets.get((meeting.slice_index, meeting.k))
         row = []
         for day in meeting.days:
@@ -364,6 +378,8 @@ def _place(
             slot = min(free, key=lambda j: (group.slots[j].start != usual_start, j))
             cost = _own_cost(instance, group, day, slot, ideal)
             cost += occupied.load_cost(group, day) + taken
+            if ahead is not None:
+                cost += ahead[i][day]
             prepared_here = [goals.preparing_day(link, day, days) for link, days in sources]
             if None in prepared_here:
                 continue  # nothing placed prepares a meeting on this day

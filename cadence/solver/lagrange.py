@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -87,6 +87,9 @@ class Bound:
     raw: float
     iterations: int
     """Subgradient steps taken."""
+    days: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """The subproblems' days at the best step: a plan that may break the relaxed rules, the
+    start of a repair (:func:`cadence.solver.construct.improve`)."""
 
 
 class Decomposition:
@@ -94,6 +97,11 @@ class Decomposition:
 
     def __init__(self, instance: Instance, v: Variables):
         self.instance = instance
+        self.prices: tuple[list[np.ndarray], np.ndarray, np.ndarray] = (
+            [],
+            np.zeros(0),
+            np.zeros(0),
+        )
         weights = instance.scenario.weights
         self.groups: list[_Group] = []
         self.index: dict[str, int] = {}
@@ -325,6 +333,7 @@ class Decomposition:
         week_price = np.zeros((n_people, self.n_weeks))
         week_cap = float(weights.person_week)
         best = -INF
+        best_days: dict[str, tuple[int, ...]] = {}
         theta = 1.0
         stalled = 0
         taken = 0
@@ -352,6 +361,11 @@ class Decomposition:
                 return Bound(0, -INF, taken)  # a group alone cannot keep its own rules
             if value > best + 1e-9:
                 best, stalled = value, 0
+                best_days = {
+                    group.data.id: tuple(int(d) for d in group.days[chosen[g]])
+                    for g, group in enumerate(self.groups)
+                }
+                self.prices = ([x.copy() for x in lam], day_price.copy(), week_price.copy())
             else:
                 stalled += 1
                 if stalled >= 10:
@@ -398,7 +412,33 @@ class Decomposition:
                 lam[li][finite] = np.maximum(0.0, lam[li][finite] + size * grad[finite])
             day_price = np.clip(day_price + size * g_day, 0.0, day_cap)
             week_price = np.clip(week_price + size * g_week, 0.0, week_cap)
-        return Bound(max(0, math.ceil(best - 1e-6)), best, taken)
+        return Bound(max(0, math.ceil(best - 1e-6)), best, taken, best_days)
+
+    def lookahead(self) -> dict[str, dict[tuple[int, int], float]]:
+        """At the best step's prices: for each group, (meeting index, day) → what the day
+        costs beyond the group's own goals as the relaxation sees it: its preparing groups'
+        priced copies with their leads, and the prices of its shared people. The backward
+        construction (:func:`cadence.solver.construct.construct`) places a group before its
+        preparers; this is their side of the bargain, in advance."""
+        lam, day_price, week_price = self.prices
+        found: dict[str, dict[tuple[int, int], float]] = {}
+        for g, group in enumerate(self.groups):
+            n, D = group.base.shape
+            extra = np.zeros((n, D))
+            positions, persons = self.pairs[g]
+            if len(positions):
+                day = group.days[positions]
+                paid = day_price[persons, day] + week_price[persons, self.week_of[day]]
+                extra += np.bincount(positions, paid, minlength=D)[None, :]
+            for t in group.targets:
+                priced = lam[t.link][:, t.choices] + t.lead_cost[None, :, :]
+                extra += priced.min(axis=2)
+            finite = np.isfinite(group.base)
+            found[group.data.id] = {
+                (i, int(group.days[p])): float(extra[i, p])
+                for i, p in zip(*np.nonzero(finite), strict=True)
+            }
+        return found
 
     def _targets(self) -> list[_Target]:
         return [t for group in self.groups for t in group.targets]
