@@ -1,7 +1,6 @@
 """The constructed first plan: round by round from the deciding body, checked by CP-SAT and the
 verifier, and handed to the search."""
 
-import math
 from datetime import date
 from pathlib import Path
 
