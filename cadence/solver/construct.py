@@ -216,7 +216,38 @@ def construct(
         if chosen is None:
             return None
         _put(instance, group, chosen, placement, occupied, carried)
-    for _ in range(PASSES):
+    _passes(instance, v, groups, placement, occupied, carried)
+    return placement
+
+
+def improve(instance: Instance, v: Variables, start: Placement, rounds: int = PASSES) -> Placement:
+    """The rounds of re-placing each group with all the others where they are, from ``start``
+    (a plan that keeps the rules, such as CP-SAT's): each group's exact best days given the
+    others, a neighbourhood CP-SAT's search does not try."""
+    occupied = _Occupied(instance)
+    for group in instance.groups:
+        for day, slot in group.fixed:
+            occupied.add(group, day, slot)
+    placement: Placement = {}
+    carried: dict[str, int] = {}
+    groups = order(instance)
+    for group in groups:
+        _put(instance, group, list(start[group.id]), placement, occupied, carried)
+    _passes(instance, v, groups, placement, occupied, carried, rounds)
+    return placement
+
+
+def _passes(
+    instance: Instance,
+    v: Variables,
+    groups: list[GroupData],
+    placement: Placement,
+    occupied: _Occupied,
+    carried: dict[str, int],
+    rounds: int = PASSES,
+) -> None:
+    """Re-place each group in turn with the others fixed, until a round changes nothing."""
+    for _ in range(rounds):
         changed = False
         for group in groups:
             meetings = [m for m in v.meetings[group.id] if m.mandatory]
@@ -234,7 +265,6 @@ def construct(
             _put(instance, group, chosen, placement, occupied, carried)
         if not changed:
             break
-    return placement
 
 
 def _put(

@@ -39,6 +39,11 @@ from cadence.solver.variables import Variables
 
 INF = np.inf
 STEPS = 250
+STEERING = (1.0, 1.25, 1.5)
+"""The scales of the prices that steer the construction, each tried (the cheapest plan wins):
+the steered plan reacts strongly to them. Constructed plans at 1 / 1.25 / 1.5 / 2: Sörmland
+2026 518 / 496 / 496 / 496 (plain 745), 2027 474 / 432 / 474 / 478 (plain 452), the example
+county 155 / 151 / 151 / 151 (plain 175)."""
 """Subgradient steps by default: on Sörmland 2026 100 steps give 264, 200 give 290, 300 give
 298 and the dual levels off at about 302 (673 steps); about 8 ms a step."""
 
@@ -414,12 +419,12 @@ class Decomposition:
             week_price = np.clip(week_price + size * g_week, 0.0, week_cap)
         return Bound(max(0, math.ceil(best - 1e-6)), best, taken, best_days)
 
-    def lookahead(self) -> dict[str, dict[tuple[int, int], float]]:
+    def lookahead(self, scale: float = 1.0) -> dict[str, dict[tuple[int, int], float]]:
         """At the best step's prices: for each group, (meeting index, day) → what the day
         costs beyond the group's own goals as the relaxation sees it: its preparing groups'
         priced copies with their leads, and the prices of its shared people. The backward
         construction (:func:`cadence.solver.construct.construct`) places a group before its
-        preparers; this is their side of the bargain, in advance."""
+        preparers; this is their side of the bargain, in advance, times ``scale``."""
         lam, day_price, week_price = self.prices
         found: dict[str, dict[tuple[int, int], float]] = {}
         for g, group in enumerate(self.groups):
@@ -435,7 +440,7 @@ class Decomposition:
                 extra += priced.min(axis=2)
             finite = np.isfinite(group.base)
             found[group.data.id] = {
-                (i, int(group.days[p])): float(extra[i, p])
+                (i, int(group.days[p])): scale * float(extra[i, p])
                 for i, p in zip(*np.nonzero(finite), strict=True)
             }
         return found
