@@ -2,6 +2,7 @@
 
     python benchmarks/budget.py                          # default budget and ten times it
     python benchmarks/budget.py --budgets 3 30 60 scenarios/sormland-2027.yaml
+    python benchmarks/budget.py --budgets 3 --steps 1000     # a longer decomposition
 
 Per scenario and budget (deterministic seconds, so the figures are the same on any machine;
 only the wall seconds depend on the load): the objective, CP-SAT's bound, the decomposition's
@@ -24,11 +25,12 @@ from cadence.verify import check
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def one(path: Path, budget: float) -> dict:
+def one(path: Path, budget: float, steps: int) -> dict:
     scenario = loader.load(path).scenario
     inst = instance.build(scenario)
     began = time.perf_counter()
-    result = solver.solve(inst, solver.Settings(time_limit=budget))
+    settings = solver.Settings(time_limit=budget, decomposition_steps=steps)
+    result = solver.solve(inst, settings)
     seconds = time.perf_counter() - began
     plan = from_result(inst, result, path.stem)
     found = quality.assess(inst, plan)
@@ -62,6 +64,10 @@ def main() -> None:
     parser.add_argument(
         "--budgets", nargs="*", type=float, default=[DEFAULT_TIME_LIMIT, 10 * DEFAULT_TIME_LIMIT]
     )
+    parser.add_argument(
+        "--steps", type=int, default=solver.Settings.decomposition_steps,
+        help="subgradient steps of the decomposition bound",
+    )  # fmt: skip
     args = parser.parse_args()
     paths = args.scenarios or sorted((ROOT / "scenarios").glob("*.yaml"))
     print(
@@ -70,7 +76,7 @@ def main() -> None:
     )
     for path in paths:
         for budget in args.budgets:
-            r = one(path, budget)
+            r = one(path, budget, args.steps)
             cp = "-" if r["cp_sat_bound"] is None else f"{r['cp_sat_bound']:.0f}"
             dec = "-" if r["decomposition_bound"] is None else str(r["decomposition_bound"])
             print(
