@@ -491,10 +491,15 @@ def _constructed(
         decomposition = lagrange.Decomposition(instance, v)
         bound = decomposition.bound(cost, settings.decomposition_steps).value
         steered: list[tuple[int, int, construct.Placement]] = []
-        for scale in lagrange.STEERING:
-            other = construct.construct(instance, v, decomposition.lookahead(scale))
-            if other is not None and other != placement:
-                steered.append((_placement_cost(instance, other), len(steered), other))
+        last = len(decomposition.snapshots) - 1
+        for snapshot in range(last + 1):
+            # The earlier prices at scale 1 only: a construction costs half a second on
+            # Sörmland, and the other scales never won there (lagrange.SNAPSHOT).
+            for scale in lagrange.STEERING if snapshot == last else (1.0,):
+                ahead = decomposition.lookahead(scale, snapshot)
+                other = construct.construct(instance, v, ahead)
+                if other is not None and other != placement:
+                    steered.append((_placement_cost(instance, other), len(steered), other))
         for other_cost, _, other in sorted(steered):
             if other_cost >= cost:
                 break
