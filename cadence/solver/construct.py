@@ -392,30 +392,45 @@ def _place(
     usual_start = group.slots[group.usual_slot].start
     max_gap = group.max_gap if group.max_gap is not None else INF
 
+    # Each day once (a day lies in several meetings' domains): its best start and what it
+    # costs whichever meeting takes it; None when it cannot be taken.
+    per_day: dict[int, tuple[int, float] | None] = {}
+
+    def day_cost(day: int) -> tuple[int, float] | None:
+        slots = [fixed[day]] if day in fixed else list(options[day])
+        free = [j for j in slots if occupied.free(group, day, j)]
+        taken = 0.0
+        if not free:
+            if strict:
+                return None
+            free, taken = slots, MISSED
+        slot = min(free, key=lambda j: (group.slots[j].start != usual_start, j))
+        cost = _own_cost(instance, group, day, slot, None)
+        cost += occupied.load_cost(group, day) + taken
+        prepared_here = [goals.preparing_day(link, day, days) for link, days in sources]
+        if None in prepared_here:
+            return None  # nothing placed prepares a meeting on this day
+        for (link, _), source in zip(sources, prepared_here, strict=True):
+            assert source is not None
+            cost += weights.lead * sum(1 for r in goals.lead_reaches(link) if day - source > r)
+        return slot, cost
+
     # Each meeting's days with their best start and its cost.
     candidates: list[list[tuple[int, int, float]]] = []
     for i, meeting in enumerate(meetings):
         ideal = targets.get((meeting.slice_index, meeting.k))
         row = []
         for day in meeting.days:
-            slots = [fixed[day]] if day in fixed else list(options[day])
-            free = [j for j in slots if occupied.free(group, day, j)]
-            taken = 0.0
-            if not free:
-                if strict:
-                    continue
-                free, taken = slots, MISSED
-            slot = min(free, key=lambda j: (group.slots[j].start != usual_start, j))
-            cost = _own_cost(instance, group, day, slot, ideal)
-            cost += occupied.load_cost(group, day) + taken
+            if day not in per_day:
+                per_day[day] = day_cost(day)
+            known = per_day[day]
+            if known is None:
+                continue
+            slot, cost = known
+            if ideal is not None:
+                cost += weights.spread * goals.spread_units(abs(day - ideal))
             if ahead is not None:
                 cost += ahead[i][day]
-            prepared_here = [goals.preparing_day(link, day, days) for link, days in sources]
-            if None in prepared_here:
-                continue  # nothing placed prepares a meeting on this day
-            for (link, _), source in zip(sources, prepared_here, strict=True):
-                assert source is not None
-                cost += weights.lead * sum(1 for r in goals.lead_reaches(link) if day - source > r)
             row.append((day, slot, cost))
         if not row:
             return None
