@@ -220,23 +220,6 @@ def construct(
     return placement
 
 
-def improve(instance: Instance, v: Variables, start: Placement, rounds: int = PASSES) -> Placement:
-    """The rounds of re-placing each group with all the others where they are, from ``start``
-    (a plan that keeps the rules, such as CP-SAT's): each group's exact best days given the
-    others, a neighbourhood CP-SAT's search does not try."""
-    occupied = _Occupied(instance)
-    for group in instance.groups:
-        for day, slot in group.fixed:
-            occupied.add(group, day, slot)
-    placement: Placement = {}
-    carried: dict[str, int] = {}
-    groups = order(instance)
-    for group in groups:
-        _put(instance, group, list(start[group.id]), placement, occupied, carried)
-    _passes(instance, v, groups, placement, occupied, carried, rounds)
-    return placement
-
-
 def _passes(
     instance: Instance,
     v: Variables,

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -99,9 +99,6 @@ class Bound:
     raw: float
     iterations: int
     """Subgradient steps taken."""
-    days: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    """The subproblems' days at the best step: a plan that may break the relaxed rules, the
-    start of a repair (:func:`cadence.solver.construct.improve`)."""
 
 
 class Decomposition:
@@ -347,7 +344,6 @@ class Decomposition:
         week_price = np.zeros((n_people, self.n_weeks))
         week_cap = float(weights.person_week)
         best = -INF
-        best_days: dict[str, tuple[int, ...]] = {}
         theta = 1.0
         stalled = 0
         taken = 0
@@ -378,10 +374,6 @@ class Decomposition:
                 return Bound(0, -INF, taken)  # a group alone cannot keep its own rules
             if value > best + 1e-9:
                 best, stalled = value, 0
-                best_days = {
-                    group.data.id: tuple(int(d) for d in group.days[chosen[g]])
-                    for g, group in enumerate(self.groups)
-                }
                 self.prices = ([x.copy() for x in lam], day_price.copy(), week_price.copy())
             else:
                 stalled += 1
@@ -437,7 +429,7 @@ class Decomposition:
             day_price = np.clip(day_price + size * g_day, 0.0, day_cap)
             week_price = np.clip(week_price + size * g_week, 0.0, week_cap)
         self.snapshots.append(self.prices)
-        return Bound(max(0, math.ceil(best - 1e-6)), best, taken, best_days)
+        return Bound(max(0, math.ceil(best - 1e-6)), best, taken)
 
     def lookahead(
         self, scale: float = 1.0, snapshot: int = -1
