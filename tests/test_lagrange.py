@@ -123,3 +123,4 @@ def test_a_proven_plan_names_cp_sat():
     result = solver.solve(inst, solver.Settings(time_limit=0.05))
     assert check(scenario, from_result(inst, result, "x")) == []
     assert (result.status, result.objective, result.bound_source) == ("optimal", 19, "CP-SAT")
+    assert result.bounds == {"CP-SAT": 19.0, "decomposition": 19}

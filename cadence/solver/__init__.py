@@ -311,6 +311,8 @@ def _decomposed(
     source = "CP-SAT" if result.bound is not None else None
     objective = result.objective
     if result.status == "optimal" or objective is None or not settings.decomposition_steps:
+        if known is not None:
+            bounds["decomposition"] = known  # for the record: CP-SAT proved the plan
         return replace(result, bounds=bounds, bound_source=source)
     started = clock.perf_counter()
     if known is None:
