@@ -191,7 +191,7 @@ def solve(
         # starting point; when there is none, the rules alone give a plan in a second or two,
         # or the proof that there is none.
         started = clock.perf_counter()
-        first_plan = _constructed(instance, model, v, objective, settings)
+        first_plan = _constructed(instance, model, v, objective, settings, progress)
         if first_plan is not None and first_plan.found is not None and progress is not None:
             values = first_plan.found.goal_values or {}
             known = -math.inf if first_plan.bound is None else first_plan.bound
@@ -466,6 +466,7 @@ def _constructed(
     v: Variables,
     objective: Objective,
     settings: Settings,
+    progress: Callable[[float, float, float], None] | None = None,
 ) -> _FirstPlan | None:
     """The plan of :mod:`cadence.solver.construct`, checked against every rule by CP-SAT with
     its days fixed (which also chooses the carriers and prepares, and counts the goals), and
@@ -490,6 +491,8 @@ def _constructed(
     bound = None
     if settings.decomposition_steps:
         cost = goals.weighted(instance, found.goal_values or {})
+        if progress is not None:  # the plain plan while the decomposition works (2–3 s)
+            progress(clock.perf_counter() - started, cost, -math.inf)
         decomposition = lagrange.Decomposition(instance, v)
         bound = decomposition.bound(cost, settings.decomposition_steps).value
         steered: list[tuple[int, int, construct.Placement]] = []
