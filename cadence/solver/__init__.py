@@ -21,7 +21,7 @@ from cadence.errors import InfeasibleError
 from cadence.instance import Instance
 from cadence.limits import DEFAULT_TIME_LIMIT
 from cadence.rules import RuleKey
-from cadence.solver import construct, stability
+from cadence.solver import construct, horizon, stability
 from cadence.solver.constraints import FAMILIES
 from cadence.solver.objective import Objective
 from cadence.solver.stability import HeldItems, Published
@@ -178,6 +178,7 @@ def solve(
     moves = None
     terms = None
     first_plan = None
+    first_successors: dict[int, tuple[int, int]] = {}
     if published is None:
         model, v, objective = build_model(instance)
         # A plan built round by round, checked and completed by CP-SAT, is the search's
@@ -204,6 +205,10 @@ def solve(
         first_terms = stability.add(rules, instance, rv, published, held_items, hinted)
         first_stage, _, _ = first_terms.objective()
         rules.minimize(first_stage)
+        if horizon.counts_differ(instance, rv, published):
+            # A longer period than was published: suggest a plan that keeps every published
+            # meeting, built around them (see :mod:`cadence.solver.horizon`).
+            _constructed(horizon.pinned(instance, published), rules, rv, None, settings)
         # A single worker is deterministic by itself.
         first = _solver(settings)
         first.parameters.num_workers = 1
@@ -233,6 +238,10 @@ def solve(
             deterministic=first.deterministic_time,
             cpu_seconds=cpu,
         )
+        # Stage 1's plan keeps every rule with the fewest moves: the answer when stage 2 finds
+        # nothing better in its budget (as the first plan is for a fresh plan).
+        first_plan = _FirstPlan("feasible", first.wall_time, _Found.read(first, instance, rv, None))
+        first_successors = _successors(first, instance, rv, first_terms, published)
         model, v = _rules(instance)
         terms = stability.add(model, instance, v, published, held_items)
         shared = len(rules.proto.variables)
@@ -250,7 +259,7 @@ def solve(
     callback = _Progress(progress)
     status = STATUS[solver.solve(model, callback)]
     size = (len(proto.variables), len(proto.constraints))
-    earlier = (moves.seconds if moves else 0.0) + (first_plan.seconds if first_plan else 0.0)
+    earlier = moves.seconds if moves else (first_plan.seconds if first_plan else 0.0)
     if status not in ("optimal", "feasible"):
         if status == "unknown" and first_plan is not None and first_plan.found is not None:
             # The search found nothing better in its budget: the first plan is the answer,
@@ -268,7 +277,9 @@ def solve(
                 and (result.bound >= result.objective)
             ):
                 result = replace(result, status="optimal")  # the bound proves the first plan
-            return replace(result, first_solution_seconds=first_plan.seconds)
+            return replace(
+                result, first_solution_seconds=first_plan.seconds, successors=first_successors
+            )
         return _failed(status, solver.wall_time + earlier, model)
     found = _Found.read(solver, instance, v, objective)
     first_seconds = first_plan.seconds if first_plan else callback.first
@@ -408,7 +419,7 @@ def _constructed(
     instance: Instance,
     model: cp_model.CpModel,
     v: Variables,
-    objective: Objective,
+    objective: Objective | None,
     settings: Settings,
 ) -> _FirstPlan | None:
     """The plan of :mod:`cadence.solver.construct`, checked against every rule by CP-SAT with
