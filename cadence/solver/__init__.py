@@ -451,6 +451,7 @@ def _constructed(
     solver.parameters.max_time_in_seconds = 30 * FIRST_PLAN_BUDGET + 60  # a safety net only
     if STATUS[solver.solve(trial)] not in ("optimal", "feasible"):
         return None
+    model.clear_hints()  # a complete hint replaces any partial one (a published day each)
     for index in range(len(model.proto.variables)):
         variable = model.get_int_var_from_proto_index(index)
         model.add_hint(variable, solver.value(variable))
