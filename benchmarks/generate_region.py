@@ -7,12 +7,14 @@
 each with its delregional styrgrupp, four beredningsgrupper, twelve arbetsgrupper (four themes
 in three närområden), a socialchefsnätverk and an IFO-nätverk; over them a regional styrgrupp,
 a political samverkansnämnd, two regional beredningsgrupper, a MAS/MAR-nätverk and a dialogue
-day. 82 groups, 477 meetings a year, about 400 people.
+day. 82 groups, 477 meetings a year, 414 people.
 
 ``sormland``: Samverkansstrukturen i Sörmland 2027 (``scenarios/sormland-2027.yaml``) at
 ``times`` its size over ``years`` years: copy k of everything below Länsstyrgruppen (the
-beredningsgrupper, arbetsgrupper and networks, and the people only they hold) joins the same
-Länsstyrgruppen, NSV and dialogue day; ``times`` 1 is the county itself.
+beredningsgrupper, arbetsgrupper and networks, with people of their own: all but NSV's and
+the RSS-samordnare) joins the same Länsstyrgruppen, NSV and dialogue day, its socialchefer,
+division heads and närvårdskoordinatorer sitting in Länsstyrgruppen; ``times`` 1 is the county
+itself (with `period.end` moved for ``years``).
 
 Same arguments, same bytes: nothing random, no clock. Every name is invented.
 """
@@ -135,8 +137,8 @@ def storregion(year: int = 2027) -> str:
             w(f"  - {{id: {org}, name: {kommun}s kommun, kind: kommun}}\n")
     w("\npeople:\n")
     w("  # The region: RSS-samordnare (convenes the regional styrgrupp), division heads, FoU,\n")
-    w("  # hjälpmedel, digitalisering, and one RSS-representative per theme (in each\n")
-    w("  # delregion's beredningsgrupp of that theme).\n")
+    w("  # hjälpmedel, digitalisering, and one RSS-representative per theme (föredragande in\n")
+    w("  # the regional styrgrupp).\n")
     w("  - id: rss-samordnare\n    name: RSS-samordnare Region Storlänet\n    organisation: RST\n")
     w("    unavailable:\n      # ASSUMPTION: national RSS meetings (SKR), example dates.\n")
     w(f"      - {{dates: [{year}-03-11, {year}-10-07], reason: Nationellt RSS-nätverk}}\n")
@@ -189,6 +191,8 @@ def storregion(year: int = 2027) -> str:
             org = kommuner[(t * 3 + 1) % 12][0]
             w(f"  - {{id: ul-{low}-{slug}, name: Utvecklingsledare {what} {name}, "
               f"organisation: {org}}}\n")  # fmt: skip
+            w(f"  - {{id: vr-{low}-{slug}, name: Verksamhetschef {what} {name} (regionen), "
+              "organisation: RST}\n")  # fmt: skip
             vorg, vkommun = kommuner[(t * 3 + 2) % 12]
             w(f"  - {{id: vc-{low}-{slug}, name: Verksamhetschef {what} {vkommun}, "
               f"organisation: {vorg}}}\n")  # fmt: skip
@@ -206,6 +210,11 @@ def storregion(year: int = 2027) -> str:
                   f"organisation: {rep_org}}}\n")  # fmt: skip
                 w(f"  - {{id: rep2-{gid}, name: Representant {korg[1]} arbetsgrupp {what} "
                   f"{name} {where}, organisation: {korg[0]}}}\n")  # fmt: skip
+                if tcode == "BE":
+                    # The närvårdskoordinator sits in the three other arbetsgrupper of the
+                    # närområde; beroende has its own samordnare (ASSUMPTION).
+                    w(f"  - {{id: bs-{gid}, name: Beroendesamordnare {name} {where}, "
+                      "organisation: RST}\n")  # fmt: skip
         for k, (org, kommun) in enumerate(kommuner):
             if k % 3 != 2:  # ASSUMPTION: in every third kommun the socialchef is IFO-chef too
                 w(f"  - {{id: ifo-{org.lower()}, name: IFO-chef {kommun}, organisation: {org}}}\n")
@@ -215,7 +224,14 @@ def storregion(year: int = 2027) -> str:
           f"organisation: {kommuner[0][0]}}}\n")  # fmt: skip
     w("\n# Kallelser go out a week before; two working days to write up before the next body's\n")
     w("# kallelse (as in Sörmland).\nwriteup_days: 2\nperson_day_hard: true\n")
-    w("firm_kinds: [nämnd]\n\ngroups:\n")
+    w("firm_kinds: [nämnd]\n\n")
+    w("# Lead windows. ASSUMPTION: preferred lead two weeks; at most nine weeks from an\n")
+    w("# arbetsgrupp or beredningsgrupp to the group it prepares (Sörmland: six for the\n")
+    w("# arbetsgrupper), so that the first round after the summer break may be prepared before\n")
+    w("# it: three arbetsgrupper share each närvårdskoordinator, and the two working days before\n")
+    w("# a late-August kallelse cannot hold all three. Each group's last meeting of the year\n")
+    w("# before (`preceding`, ASSUMPTION: the December round) prepares its first of the year.\n")
+    w("groups:\n")
     out.extend(_storregion_groups(year))
     out.extend(_storregion_items())
     return "".join(out)
@@ -239,6 +255,7 @@ def _group(
     feeds: list[tuple[str, int, int, int]],
     weekdays: list[str] | None = None,
     comment: str = "",
+    preceding: date | None = None,
 ) -> str:
     lines = []
     if comment:
@@ -254,6 +271,8 @@ def _group(
     lines.append(f"    min_days_between: {gaps[0]}\n")
     if gaps[1] is not None:
         lines.append(f"    max_days_between: {gaps[1]}\n")
+    if preceding is not None:
+        lines.append(f"    preceding: [{preceding}]\n")
     if feeds:
         lines.append("    feeds:\n")
         for to, low, high, preferred in feeds:
@@ -262,6 +281,15 @@ def _group(
                 f"preferred: {preferred}}}}}\n"
             )
     return "".join(lines) + "\n"
+
+
+def _last_year(year: int, month: int, day: int) -> date:
+    """A day in the year before ``year``, moved to the Monday after when it is a weekend: when
+    the group last met before the period (ASSUMPTION: the autumn's last round)."""
+    found = date(year - 1, month, day)
+    while found.weekday() >= 5:
+        found = found.replace(day=found.day + 1)
+    return found
 
 
 def _storregion_groups(year: int) -> Iterator[str]:
@@ -279,7 +307,8 @@ def _storregion_groups(year: int) -> Iterator[str]:
     )  # fmt: skip
     yield _group(
         "RSG", "Regionala styrgruppen", "styrgrupp", 6, "rss-samordnare",
-        [*division, "fou-chef", *chairs_dsg], start=y0, end=y1, minutes=210, times=["09:00"],
+        [*division, "fou-chef", *chairs_dsg, *(f"rss-{slug}" for _, _, slug in THEMES)],
+        start=y0, end=y1, minutes=210, times=["09:00"],
         usual="mon", location="Regionens hus, Älvby", gaps=(21, 120),
         feeds=[("SAMN", 8, 42, 14)],
         comment="The regional styrgrupp: the division heads and each delregion's chair.",
@@ -321,12 +350,14 @@ def _storregion_groups(year: int) -> Iterator[str]:
             [*socialchefer[1:], *nvk, f"oc-{low}"], start=y0, end=y1, minutes=180,
             times=["09:00"], usual=("tue", "wed", "thu", "tue")[d],
             location=LOCATIONS[code], gaps=(21, 90), feeds=[("RSG", 8, 63, 14)],
+            preceding=_last_year(year, 12, 17 + d % 2),
         )  # fmt: skip
         yield _group(
             f"SCN-{code}", f"Socialchefsnätverket {name}", "nätverk", 6, socialchefer[1],
             [s for s in socialchefer if s not in (socialchefer[0], socialchefer[1])],
             start=y0, end=y1, minutes=120, times=["09:00", "13:00"], usual="fri",
             location="Teams", gaps=(21, 90), feeds=[(dsg, 8, 42, 14)],
+            preceding=_last_year(year, 12, 10),
         )  # fmt: skip
         ifo = [
             f"ifo-{o.lower()}" if k % 3 != 2 else f"sc-{o.lower()}"
@@ -341,26 +372,30 @@ def _storregion_groups(year: int) -> Iterator[str]:
             bg = f"BG-{code}-{tcode}"
             ags = [f"ag-{low}{ncode}-{_ascii(tcode)}" for ncode, _ in NAROMRADEN]
             vc = f"vc-{low}-{slug}"
-            chair = socialchefer[2 + t] if (t + d) % 2 else f"oc-{low}"
+            # The chair alternates between a socialchef and the region's verksamhetschef of
+            # the theme in the delregion; the other stays a member.
+            region, kommun = f"vr-{low}-{slug}", socialchefer[2 + t]
+            chair, other = (kommun, region) if (t + d) % 2 else (region, kommun)
             members = [
-                *(f"ordf-{a}" for a in ags), f"rss-{slug}", f"ul-{low}-{slug}",
-                socialchefer[6 + t], vc, *([f"oc-{low}"] if chair != f"oc-{low}" else []),
+                *(f"ordf-{a}" for a in ags), f"ul-{low}-{slug}", other, vc,
             ]  # fmt: skip
             yield _group(
                 bg, f"Beredningsgrupp {what} {name}", "beredningsgrupp", 6, chair, members,
                 start=y0, end=y1, minutes=150, times=["09:00", "13:00"],
                 usual=("tue", "wed", "tue", "thu")[t], location="Teams", gaps=(28, 100),
-                feeds=[(dsg, 8, 63, 14)],
+                feeds=[(dsg, 8, 63, 14)], preceding=_last_year(year, 12, 14 + t % 3),
             )  # fmt: skip
             for n, (ncode, where) in enumerate(NAROMRADEN):
                 ag = ags[n]
+                coordinator = nvk[n] if tcode != "BE" else f"bs-{ag}"
                 yield _group(
                     f"AG-{code}{ncode}-{tcode}", f"Arbetsgrupp {what} {name} {where}",
                     "arbetsgrupp", 6,
-                    f"ordf-{ag}", [f"rep-{ag}", f"rep2-{ag}", nvk[n], f"ul-{low}-{slug}"],
+                    f"ordf-{ag}", [f"rep-{ag}", f"rep2-{ag}", coordinator],
                     start=f"{year - (t + n) % 2}-01-01", end=f"{year + 1 - (t + n) % 2}-12-31",
                     minutes=180, times=["09:00", "13:00"], usual=WEEKDAYS[(t + n + d) % 5],
-                    location=LOCATIONS[code], gaps=(28, 100), feeds=[(bg, 8, 42, 14)],
+                    location=LOCATIONS[code], gaps=(28, 100), feeds=[(bg, 8, 63, 14)],
+                    preceding=_last_year(year, 12, 8 + (t + n) % 4),
                 )  # fmt: skip
 
 
@@ -391,8 +426,10 @@ def _storregion_items() -> Iterator[str]:
 
 # -- Sörmland at k times its size -------------------------------------------------------------
 
-SHARED_PEOPLE = ("rss-samordnare", "div-", "fou-chef", "nsv-")
-"""People who stay one in every copy: the top of the structure."""
+SHARED_PEOPLE = ("rss-samordnare", "nsv-")
+"""People who stay one in every copy: NSV and the one who convenes Länsstyrgruppen. Each copy
+has its own socialchefer, närvårdskoordinatorer and division heads (a delregion's own), who
+all sit in Länsstyrgruppen."""
 TOP_GROUPS = ("NSV", "LSG", "DIALOG")
 """Groups that stay one: every copy of the rest prepares the same Länsstyrgruppen."""
 

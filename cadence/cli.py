@@ -220,6 +220,17 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+PHASES = {
+    "instance": "reading the rules into days",
+    "model": "building the model",
+    "first plan": "constructing a first plan",
+    "fewest moves": "finding the fewest published meetings to move",
+    "search": "searching for a better plan",
+    "plan": "checking the plan, making the feeds",
+}
+"""What the progress line says in each phase of :class:`cadence.budget.Clock`."""
+
+
 def _replan(
     scenario: Path,
     out: Path | None,
@@ -262,12 +273,15 @@ def _replan_locked(
     change: Callable[[Scenario, State, date], Change] | None,
 ) -> None:
     from cadence import solver
+    from cadence.budget import Clock
     from cadence.clash import Where
     from cadence.export.report import MARKDOWN as REPORT
     from cadence.export.report import text
     from cadence.output import PUBLISHED_AT, published_at, write_folder
     from cadence.replan import refuse_impossible, run
 
+    clock = Clock(time_limit)
+    clock.phase("reading")
     loaded = _load(scenario)
     if base_url is not None:
         loaded = replace(loaded, scenario=with_base_url(loaded.scenario, base_url))
@@ -289,10 +303,10 @@ def _replan_locked(
             )
         assert cutoff is not None
         state = state.with_change(change(loaded.scenario, state, cutoff))
-    settings = solver.Settings(time_limit=time_limit, workers=workers)
+    settings = solver.Settings(time_limit=time_limit, workers=workers, clock=clock)
     stream = sys.stderr
     with Progress(stream, live=stream.isatty()) as progress:
-        progress.phase("solving", "building the model, looking for a first plan")
+        clock.listener = lambda name: progress.phase("solving", PHASES.get(name, name))
         try:
             lines = Where(loaded.locations, scenario.name)
             done = run(
@@ -304,11 +318,14 @@ def _replan_locked(
                 raise
             raise InfeasibleError(f"refused, nothing changed: {err}") from None
         if not done.violations and not dry_run:
+            clock.listener = None
+            clock.phase("writing", check=False)
             progress.phase("writing", str(folder))
             try:
                 write_folder(folder, done.files)
             except OSError as err:
                 raise InputError(f"cannot write {folder}: {err.strerror or err}") from None
+        clock.done()
     result = done.result
     if done.violations:  # the solver and the verifier disagree: never publish such a plan
         for violation in done.violations:
@@ -326,6 +343,14 @@ def _replan_locked(
         f"{result.solve_seconds:.2f} s ({result.variables} variables, "
         f"{result.constraints} constraints)"
     )
+    click.echo(f"phases: {clock.summary()}")
+    if clock.cut:
+        click.echo(
+            f"warning: the search stopped at the wall-clock ceiling ({clock.ceiling:.0f} s), "
+            f"before its {time_limit:g} deterministic seconds: this plan depends on the "
+            "machine's speed and load",
+            err=True,
+        )
     if result.moves is not None:
         proof = "proven fewest" if result.moves.proven else "not proven fewest"
         click.echo(

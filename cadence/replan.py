@@ -120,6 +120,8 @@ def replan(
     _, decided, extra = _decided(scenario, state, cutoff)
     problem = Problem(scenario, tuple(decided), cutoff, extra)
     try:
+        if settings.clock is not None:
+            settings.clock.phase("instance")
         setup = prepare(scenario, state, cutoff)
         inst, candidates = setup.instance, setup.candidates
         result = solver.solve(inst, settings, progress, setup.published, setup.held_items)
@@ -174,6 +176,8 @@ def run(
     inst, result, changes, extra = (
         done.setup.instance, done.result, done.setup.changes, done.setup.extra
     )  # fmt: skip
+    if settings.clock is not None:
+        settings.clock.phase("plan", check=False)  # a plan exists: render it, whatever the time
     tz = zoneinfo.ZoneInfo(scenario.period.timezone)
     plan = plans.from_result(inst, result, source, done.identities)
     violations = tuple(check(scenario, plan, cutoff, extra))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from cadence import goals
+from cadence.budget import Clock
 from cadence.errors import InfeasibleError
 from cadence.instance import Instance
 from cadence.limits import DEFAULT_TIME_LIMIT
@@ -56,6 +57,20 @@ class Settings:
     wall_limit: float | None = None
     """Wall seconds as well, for benchmarks that cap a proof: with it, the plan depends on the
     machine and its load (the CLI never sets it)."""
+    clock: Clock | None = field(default=None, compare=False)
+    """The run's phases and wall-clock ceiling (see :mod:`cadence.budget`): each phase is
+    recorded, and CP-SAT's wall limit is what is left of the ceiling."""
+
+
+def _wall(settings: Settings, seconds: float) -> float:
+    """A CP-SAT solve's wall limit: ``seconds`` (a safety net), or what is left of the run's
+    ceiling when that is less."""
+    return seconds if settings.clock is None else min(seconds, settings.clock.left())
+
+
+def _phase(settings: Settings, name: str, check: bool = True) -> None:
+    if settings.clock is not None:
+        settings.clock.phase(name, check)
 
 
 @dataclass(frozen=True)
@@ -137,7 +152,7 @@ def _solver(settings: Settings) -> cp_model.CpSolver:
     # county 130 / 114 against 131 / 114.
     params.cp_model_probing_level = 1
     params.max_deterministic_time = settings.time_limit
-    params.max_time_in_seconds = 30 * settings.time_limit + 60  # a safety net only
+    params.max_time_in_seconds = _wall(settings, 30 * settings.time_limit + 60)  # a safety net
     if settings.wall_limit is not None:
         params.max_time_in_seconds = settings.wall_limit
     return solver
@@ -180,10 +195,12 @@ def solve(
     first_plan = None
     first_successors: dict[int, tuple[int, int]] = {}
     if published is None:
+        _phase(settings, "model")
         model, v, objective = build_model(instance)
         # A plan built round by round, checked and completed by CP-SAT, is the search's
         # starting point; when there is none, the rules alone give a plan in a second or two,
         # or the proof that there is none.
+        _phase(settings, "first plan")
         started = clock.perf_counter()
         first_plan = _constructed(instance, model, v, objective, settings)
         if first_plan is not None and first_plan.found is not None and progress is not None:
@@ -200,6 +217,7 @@ def solve(
         # Stage 1 on the rules and the stability terms alone: the goals' variables would only
         # slow its presolve. Stage 2 builds the same variables first, in the same order, then
         # the goals, so stage 1's solution is a complete hint for the shared ones.
+        _phase(settings, "model")
         rules, rv = _rules(instance)
         hinted = _hint_published(rules, instance, rv, published)
         first_terms = stability.add(rules, instance, rv, published, held_items, hinted)
@@ -222,6 +240,7 @@ def solve(
         first.parameters.cp_model_probing_level = 0
         first.parameters.max_presolve_iterations = 1
         first.parameters.linearization_level = 2
+        _phase(settings, "fewest moves")
         cpu = clock.process_time()
         status = STATUS[first.solve(rules)]
         cpu = clock.process_time() - cpu
@@ -255,9 +274,16 @@ def solve(
         objective = Objective(model, instance, v)
         model.minimize(objective.total)
     proto = model.proto
+    _phase(settings, "search", check=first_plan is None or first_plan.found is None)
     solver = _solver(settings)
+    if first_plan is not None and published is None:
+        # The first plan's check counts against the same deterministic budget.
+        left = settings.time_limit - first_plan.deterministic
+        solver.parameters.max_deterministic_time = max(0.001, left)
     callback = _Progress(progress)
     status = STATUS[solver.solve(model, callback)]
+    if settings.clock is not None:
+        settings.clock.searched(solver.wall_time, solver.parameters.max_time_in_seconds)
     size = (len(proto.variables), len(proto.constraints))
     earlier = moves.seconds if moves else (first_plan.seconds if first_plan else 0.0)
     if status not in ("optimal", "feasible"):
@@ -382,6 +408,8 @@ class _FirstPlan:
     status: str
     seconds: float
     found: _Found | None
+    deterministic: float = 0.0
+    """CP-SAT's deterministic time spent on it (taken from the search's budget)."""
 
 
 FIRST_PLAN_BUDGET = 5.0
@@ -407,12 +435,13 @@ def _first_plan(instance: Instance, settings: Settings) -> tuple[_FirstPlan, cp_
     solver.parameters.max_presolve_iterations = 1
     solver.parameters.symmetry_level = 0
     solver.parameters.max_deterministic_time = min(FIRST_PLAN_BUDGET, settings.time_limit)
-    solver.parameters.max_time_in_seconds = 30 * FIRST_PLAN_BUDGET + 60  # a safety net only
+    solver.parameters.max_time_in_seconds = _wall(settings, 30 * FIRST_PLAN_BUDGET + 60)
     status = STATUS[solver.solve(rules)]
+    spent = solver.deterministic_time
     if status not in ("optimal", "feasible"):
-        return _FirstPlan(status, solver.wall_time, None), rules
+        return _FirstPlan(status, solver.wall_time, None, spent), rules
     found = _Found.read(solver, instance, v, None)
-    return _FirstPlan("feasible", solver.wall_time, found), rules
+    return _FirstPlan("feasible", solver.wall_time, found, spent), rules
 
 
 def _constructed(
@@ -448,7 +477,7 @@ def _constructed(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = settings.seed
     solver.parameters.max_deterministic_time = min(FIRST_PLAN_BUDGET, settings.time_limit)
-    solver.parameters.max_time_in_seconds = 30 * FIRST_PLAN_BUDGET + 60  # a safety net only
+    solver.parameters.max_time_in_seconds = _wall(settings, 30 * FIRST_PLAN_BUDGET + 60)
     if STATUS[solver.solve(trial)] not in ("optimal", "feasible"):
         return None
     model.clear_hints()  # a complete hint replaces any partial one (a published day each)
@@ -456,7 +485,8 @@ def _constructed(
         variable = model.get_int_var_from_proto_index(index)
         model.add_hint(variable, solver.value(variable))
     found = _Found.read(solver, instance, v, objective)
-    return _FirstPlan("feasible", clock.perf_counter() - started, found)
+    seconds = clock.perf_counter() - started
+    return _FirstPlan("feasible", seconds, found, solver.deterministic_time)
 
 
 def _hint_published(
