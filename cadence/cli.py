@@ -371,11 +371,18 @@ def _replan_locked(
 
 
 @main.command()
-@scenario_argument
+@click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @_solve_options
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=64),
+    default=None,
+    help="With several scenarios: how many to plan at a time (default: one per core).",
+)
 @_domain_errors
 def plan(
-    scenario: Path,
+    scenarios: tuple[Path, ...],
+    jobs: int | None,
     **solve: Any,
 ) -> None:
     """Place every meeting; write the plan, its feeds, tables and årshjul.
@@ -383,8 +390,59 @@ def plan(
     When the output folder holds a published plan (plan.json), re-plan: meetings before --as-of
     stay, the fewest published meetings move, every meeting keeps its identity in the feeds,
     and a change report is written and printed.
+
+    With several scenarios (SCENARIOS: A.yaml B.yaml ...), each is planned by a process of its
+    own into OUT/<scenario> (default exports/<scenario>), as if run alone; a summary table
+    follows, and one county's failure stops none of the others (exit: the worst county's).
     """
-    _replan(scenario, **solve)
+    if len(scenarios) <= 1:
+        _replan(scenarios[0] if scenarios else DEFAULT_SCENARIO, **solve)
+        return
+    _plan_several(scenarios, jobs, **solve)
+
+
+def _plan_several(
+    scenarios: tuple[Path, ...],
+    jobs: int | None,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    as_of: datetime | None,
+    keep_cancelled: int,
+    dry_run: bool,
+    wait: float,
+    base_url: str | None,
+) -> None:
+    from cadence import batch
+
+    if base_url is not None:
+        raise InputError(
+            "--base-url: several scenarios are published at several addresses; give each its "
+            "publish.base_url in its scenario file"
+        )
+    options = ["--time-limit", repr(time_limit), "--workers", str(workers)]
+    options += ["--keep-cancelled", str(keep_cancelled), "--wait", repr(wait)]
+    if as_of is not None:
+        options += ["--as-of", as_of.date().isoformat()]
+    if dry_run:
+        options.append("--dry-run")
+    try:
+        batch.folders(scenarios, out)
+    except ValueError as err:
+        raise InputError(str(err)) from None
+
+    def done(county: batch.County) -> None:
+        click.echo(f"== {county.scenario} → {county.folder} (exit {county.exit_code})")
+        click.echo(county.output, nl=False)
+        if county.errors:
+            click.echo(county.errors, err=True)
+
+    counties = batch.plan_all(scenarios, out, options, jobs, done)
+    click.echo()
+    click.echo(batch.table(counties), nl=False)
+    code = batch.exit_code(counties)
+    if code:
+        sys.exit(code)
 
 
 @main.command()
