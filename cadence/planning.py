@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from cadence import instance as instances
+from cadence import parts, solver
 from cadence import plan as plans
-from cadence import solver
 from cadence.clash import Problem, Where, clash_error
 from cadence.errors import InfeasibleError
 from cadence.scenario import Scenario
@@ -83,7 +83,7 @@ def make_plan(
         if settings.clock is not None:
             settings.clock.phase("instance")
         inst = instances.build(scenario, held, as_of)
-        result = solver.solve(inst, settings, progress)
+        result = parts.solve(inst, settings, progress)
     except InfeasibleError as err:
         raise explained(problem, settings, where, str(err)) from None
     raise_unsolved(result, settings, problem, where)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from cadence import goals, solver
+from cadence import goals, parts, solver
 from cadence import instance as instances
 from cadence import plan as plans
 from cadence.calendar import WorkCalendar
@@ -124,7 +124,10 @@ def replan(
             settings.clock.phase("instance")
         setup = prepare(scenario, state, cutoff)
         inst, candidates = setup.instance, setup.candidates
-        result = solver.solve(inst, settings, progress, setup.published, setup.held_items)
+        if setup.published is None:  # a fresh plan: independent parts apart
+            result = parts.solve(inst, settings, progress)
+        else:
+            result = solver.solve(inst, settings, progress, setup.published, setup.held_items)
     except InfeasibleError as err:
         if not explain:
             raise
