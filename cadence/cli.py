@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from cadence import limits, loader, sv
+from cadence.budget import WALL_GRACE, WALL_PER_UNIT
 from cadence.calendar import WorkCalendar
 from cadence.errors import CadenceError, ImpossibleError, InfeasibleError, InputError
 from cadence.progress import Progress
@@ -171,7 +172,8 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
             default=limits.DEFAULT_TIME_LIMIT,
             show_default=True,
             help="Solver budget in CP-SAT deterministic seconds (same budget, same plan on any "
-            "machine).",
+            f"machine). A run that would take longer than {WALL_PER_UNIT:g} wall seconds per "
+            f"unit plus {WALL_GRACE:g} stops there, with its best plan or a message.",
         ),
         click.option(
             "--workers",
