@@ -126,6 +126,13 @@ def held_as_published(plan: Plan, state: State, cutoff: date | None) -> Plan:
     return replace(plan, meetings=tuple(kept))
 
 
+def held_until(state: State) -> date | None:
+    """The day after the last meeting the state records as held (the verifier's ``as_of``):
+    what lies before it took place as published. None when nothing is held."""
+    days = [r.start.date() for r in state.records if r.status == "held"]
+    return max(days) + timedelta(days=1) if days else None
+
+
 def extra(state: State) -> dict[tuple[str, int], int]:
     """(group, year) → meetings the coordinator added (+) or cancelled (-)."""
     counts: dict[tuple[str, int], int] = {}

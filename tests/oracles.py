@@ -291,3 +291,30 @@ def _all_come(cal: WorkCalendar, group: Any, people: dict[str, Any], day: date, 
     return chair_ok and all(
         cal.unavailable_reason(people[m], day, at, end) is None for m in members
     )
+
+
+def past_kept(stored: dict[str, Any], after: list[dict[str, Any]], as_of: date) -> list[str]:
+    """Every meeting held before ``as_of`` is in the new plan.json as it was stored: the same
+    start, end and SEQUENCE (no update published for the past)."""
+    found = []
+    for record in after:
+        before = stored.get(record["id"])
+        if before is None or before.get("status") == "cancelled":
+            continue
+        if datetime.fromisoformat(before["start"]).date() >= as_of:
+            continue
+        kept = ("start", "end", "sequence")
+        if any(datetime_or(record[k]) != datetime_or(before[k]) for k in kept):
+            shown = {k: (before[k], record[k]) for k in kept if record[k] != before[k]}
+            found.append(f"{record['id']} held, but republished: {shown}")
+    return _counted("past", found)
+
+
+def datetime_or(value: Any) -> Any:
+    """A stored moment as an instant (offsets may be written differently), else the value."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value

@@ -238,6 +238,8 @@ def test_a_held_meeting_keeps_what_was_published(published, tmp_path):
     )
     assert _event((published / "alla.ics").read_bytes(), held.uid) == _event(feed, held.uid)
     assert held.id not in (published / "andringar.md").read_text(encoding="utf-8")
+    checked = cli("check", str(scenario), "--plan", str(published / "plan.csv"))
+    assert checked.exit_code == 0, checked.output  # the held meeting is the past, not judged
     later = [
         r
         for r in read(published / "plan.json").records
