@@ -255,14 +255,19 @@ def located(result, path: Path) -> None:
 @given(data=st.data(), name=st.sampled_from(sorted(SOURCES)))
 def test_mutated_scenario_validates_without_traceback(data: st.DataObject, name: str):
     """A mutated scenario is valid (0) or refused with located messages (2), never a traceback."""
-    content = data.draw(mutated(SOURCES[name]), label="scenario")
+    validated("damaged", name, data.draw(mutated(SOURCES[name]), label="scenario"))
+
+
+def validated(test: str, name: str, content: str | bytes) -> None:
+    """``cadence validate`` on ``content`` as the file ``name`` (beside the busy .ics the real
+    scenarios name): located messages when refused, the oracles when accepted."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         write(path, content)
         shutil.copy(DATA / "busy-nvk.ics", Path(folder) / "busy-nvk.ics")
         result = invoke("validate", str(path))
         located(result, path)
-        assert not accepted("damaged", result, path)
+        assert not accepted(test, result, path)
 
 
 # -- mutations that keep the file well formed ----------------------------------------------------
@@ -479,14 +484,7 @@ WELL_FORMED = sorted(name for name, text in SOURCES.items() if _parses(text))
 def test_reshaped_scenario_is_refused_or_right(data: st.DataObject, name: str):
     """Entries written twice, dates outside the period, entries that contradict: refused with
     located messages (2), found impossible (1), or accepted (0) with what it gives right."""
-    content = data.draw(reshaped(SOURCES[name]), label="scenario")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        write(path, content)
-        shutil.copy(DATA / "busy-nvk.ics", Path(folder) / "busy-nvk.ics")
-        result = invoke("validate", str(path))
-        located(result, path)
-        assert not accepted("reshaped", result, path)
+    validated("reshaped", name, data.draw(reshaped(SOURCES[name]), label="scenario"))
 
 
 PLANNED = ["explain.yaml", "feeds.yaml", "micro-items.yaml", "micro.yaml", "notes-fixed.yaml",
