@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
+from pathlib import PurePath
 from typing import Annotated, Any, Literal, TypeVar, dataclass_transform
 from urllib.parse import urlsplit
 
@@ -68,6 +69,12 @@ def parse_month_day(text: str) -> tuple[int, int] | None:
     except ValueError:
         return None
     return month, day
+
+
+def busy_reason(busy_ics: str) -> str:
+    """The reason of every busy time read from a ``busy_ics`` file: its file name, never an
+    event's title (a private calendar's contents stay out of the plan)."""
+    return f"upptagen enligt {PurePath(busy_ics).name}"
 
 
 def _prefixed(prefix: Path, findings: Iterable[Finding]) -> Iterator[Finding]:
