@@ -863,9 +863,15 @@ class Scenario:
             for mi, member in enumerate(group.members):
                 if member not in people:
                     yield ("groups", gi, "members", mi), f"unknown person '{member}'"
-            for member_id, count in Counter(group.members).items():
-                if count > 1:
-                    yield ("groups", gi, "members"), f"'{member_id}' is listed {count} times"
+            counts = Counter(group.members)
+            for mi, member in enumerate(group.members):
+                if counts[member] > 1 and group.members.index(member) < mi:
+                    # at its second entry, where the list repeats itself
+                    yield (
+                        ("groups", gi, "members", mi),
+                        f"'{member}' is listed {counts[member]} times",
+                    )
+                    counts[member] = 0
             for ci, term in enumerate(group.chairs):
                 if term.person not in people:
                     yield ("groups", gi, "chairs", ci, "person"), f"unknown person '{term.person}'"

@@ -105,7 +105,7 @@ def test_duplicate_members_fixed_dates_and_items_keep_their_own_messages(tmp_pat
     )
     found = problems(written(tmp_path, text))
     assert sorted(found) == [
-        "case.yaml:31 groups[1].members: 'ordf-a' is listed 2 times",
+        "case.yaml:31 groups[1].members[2]: 'ordf-a' is listed 2 times",
         "case.yaml:53 items[1].id: duplicate item id 'arsberattelse'",
     ]
 
