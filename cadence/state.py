@@ -114,9 +114,10 @@ def held_as_published(plan: Plan, state: State, cutoff: date | None) -> Plan:
     publishes a change to the past (no new end or text, no SEQUENCE raised)."""
     if cutoff is None:
         return plan
+    records = {r.id: r for r in state.records}
     kept = []
     for meeting in plan.meetings:
-        record = state.record(meeting.id)
+        record = records.get(meeting.id)
         if record is not None and record.status != "cancelled" and meeting.start.date() < cutoff:
             zone = meeting.start.tzinfo
             note = meeting.note if record.note is None else record.note or None
