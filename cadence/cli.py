@@ -24,7 +24,7 @@ from cadence.errors import CadenceError, ImpossibleError, InfeasibleError, Input
 from cadence.progress import Progress
 from cadence.scenario import Publish, Scenario
 from cadence.state import FILE as STATE_FILE
-from cadence.state import Change, State
+from cadence.state import Change, State, held_until
 from cadence.state import extra as state_extra
 from cadence.state import load as load_state
 
@@ -613,13 +613,15 @@ def check_plan(scenario: Path, plan_file: Path) -> None:
     from cadence.verify import check
 
     loaded = _load(scenario)
-    # Beside a published state, the coordinator's added and cancelled meetings change the counts.
-    extra = None
+    # Beside a published state, the coordinator's added and cancelled meetings change the counts,
+    # and the meetings held are the past: they took place as published, whatever the rules.
+    extra, held = None, None
     if (plan_file.parent / STATE_FILE).exists():
         state = load_state(plan_file.parent, loaded.scenario, scenario.stem)
         extra = state_extra(state) if state else None
+        held = held_until(state) if state else None
     limits.check_file(plan_file, limits.PLAN_BYTES, "plan file")
-    violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario), None, extra)
+    violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario), held, extra)
     for violation in violations:
         click.echo(str(violation))
     if violations:

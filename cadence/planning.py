@@ -89,5 +89,5 @@ def make_plan(
     raise_unsolved(result, settings, problem, where)
     if settings.clock is not None:
         settings.clock.phase("plan", check=False)
-    plan = plans.from_result(inst, result, uid_domain)
+    plan = plans.from_result(inst, result, uid_domain, lines=where)
     return Outcome(plan, result, tuple(check(scenario, plan, as_of)))

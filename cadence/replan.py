@@ -29,7 +29,7 @@ from cadence.plan import Meeting, Plan
 from cadence.planning import explained, raise_unsolved
 from cadence.scenario import Scenario
 from cadence.solver.stability import HeldItems, Published
-from cadence.state import Change, Record, State, Status, dumps, extra
+from cadence.state import Change, Record, State, Status, dumps, extra, held_as_published
 from cadence.verify import Violation, check
 
 
@@ -182,7 +182,8 @@ def run(
     if settings.clock is not None:
         settings.clock.phase("plan", check=False)  # a plan exists: render it, whatever the time
     tz = zoneinfo.ZoneInfo(scenario.period.timezone)
-    plan = plans.from_result(inst, result, source, done.identities)
+    plan = plans.from_result(inst, result, source, done.identities, where)
+    plan = held_as_published(plan, state, cutoff)
     violations = tuple(check(scenario, plan, cutoff, extra))
     now = ics.stamp_of(cutoff or scenario.period.start)
     kept_ids = {m.id for m in plan.meetings}
@@ -405,7 +406,7 @@ def _records(
         items = tuple(sorted(carried.get((meeting.group, meeting.start.date()), ())))
         if before is None:
             fields = (meeting.id, meeting.uid, meeting.group, meeting.start, meeting.end)
-            records.append(Record(*fields, 0, status, now, digest, items))
+            records.append(Record(*fields, 0, status, now, digest, items, meeting.note or ""))
             continue
         moved = (before.start, before.end) != (meeting.start, meeting.end)
         agenda = state.tracks_items and {k for k, _ in before.items} != {k for k, _ in items}
@@ -421,6 +422,7 @@ def _records(
                 changed=now if seen_change or raised else before.changed,
                 digest=digest,
                 items=items,
+                note=meeting.note or "",
             )
         )
     for record in gone:
