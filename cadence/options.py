@@ -131,6 +131,8 @@ class Option:
     state: State = field(repr=False, compare=False)
     """The published state with the change (and a firm meeting's move, and the bends)."""
     done: Replanned = field(repr=False, compare=False)
+    keeps_rules: bool = False
+    """The all-rules option (a firm meeting moved by name may still bend its own spacing)."""
 
     @property
     def other_moves(self) -> int:
@@ -151,6 +153,7 @@ class Answer:
     refusal: str
     limits: ChangeLimits
     source: str = field(repr=False)
+    """The scenario file's stem (part of every UID)."""
     cutoff: date = field(repr=False)
     where: Where = field(repr=False)
 
@@ -181,7 +184,10 @@ def answer(
     own = _own_spacing(base, state, change, cutoff)
     limits = scenario.changes
     first = _option(base, source, changed, own, settings, cutoff, where, change)
+    if first is not None:
+        first = replace(first, keeps_rules=True)
     if first is not None and first.within and not _asks_committee(first):
+        first = replace(first, id=1)
         return Answer("applied", request, (first,), "", limits, source, cutoff, where)
     options = [first] if first is not None else []
     for found in _bent_options(base, source, changed, own, settings, cutoff, where, change):
@@ -265,6 +271,23 @@ def to_json(answer: Answer) -> dict[str, Any]:
             for o in answer.options
         ],
     }
+
+
+def why(answer: Answer) -> str:
+    """Why the coordinator must choose (English, for the command's message), or empty."""
+    if answer.status != "choose":
+        return ""
+    first = answer.options[0]
+    if not first.keeps_rules:
+        return "no plan keeps every rule (each option bends one)"
+    if _asks_committee(first):
+        return "keeping every rule needs a firm meeting moved, which its committee decides"
+    limits = answer.limits
+    return (
+        f"keeping every rule moves {first.other_moves} other meeting(s) (limit "
+        f"{limits.max_other_moves}) and shifts one by up to {first.longest_shift} days (limit "
+        f"{limits.max_shift_days})"
+    )
 
 
 def text(answer: Answer) -> str:
@@ -506,7 +529,10 @@ def _bent_options(
     meeting can stay: the rules of "nothing else moves" that clash, each loosened."""
     base = bent(scenario, own)
     _, decided, extra = replan.decided_meetings(base, state, cutoff)
-    setup = replan.prepare(base, state, cutoff)
+    try:
+        setup = replan.prepare(base, state, cutoff)
+    except InfeasibleError:
+        return  # the change itself cannot be held (a closed day): the refusal says why
     pins = [
         Held(r.group, r.start.date(), r.start.time().replace(tzinfo=None))
         for r in setup.candidates

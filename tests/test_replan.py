@@ -563,9 +563,10 @@ def test_sormland_lsg_move_never_moves_firm_nsv(sormland):
         assert {r.id: r.start for r in done.state.records if r.group == "NSV"} == nsv
 
 
-def test_cli_refuses_a_move_that_would_shift_a_firm_meeting(tmp_path):
+def test_cli_asks_the_committee_before_a_firm_meeting_moves(tmp_path):
     """AG's meetings moved one by one past firm BG's first meeting: the move that would shift
-    BG exits 1 with the reason and writes nothing; --dry-run says the same."""
+    BG is not applied: it exits 3 with the option worded as asking BG's committee, writes
+    nothing (--dry-run says the same); --option 1 applies it and records the bend."""
     scenario = str(DATA / "micro-items.yaml")
     out = tmp_path / "out"
     assert cli("plan", scenario, "--out", str(out), "--time-limit", "5").exit_code == 0
@@ -581,11 +582,18 @@ def test_cli_refuses_a_move_that_would_shift_a_firm_meeting(tmp_path):
         assert dry.exit_code == result.exit_code, (dry.output, result.output)
         if result.exit_code == 0:
             continue
-        assert result.exit_code == 1, result.output
+        assert result.exit_code == 3, result.output
         for said in (dry.output, result.output):
-            assert "refused, nothing changed: it would move BG-2026-01" in said
-            assert "BG are firm" in said
+            assert "Fråga BGs sekreterare om BG kan flytta sitt möte" in said
+            assert "firm meeting moved" in said
         assert snapshot(out) == before
+        applied = cli("move", record.id, day.isoformat(), *args, "--option", "1")
+        assert applied.exit_code == 0, applied.output
+        state = read(out / "plan.json")
+        assert [b.rule for b in state.bends] == ["firm"]
+        bg = state.record(state.bends[0].meeting)
+        assert bg is not None and bg.start.date() == state.bends[0].day
+        assert "Avsteg: BG-2026-01 flyttas" in (out / "andringar.md").read_text()
         break
     else:
         pytest.fail("no move was refused, though all of AG now meets after BG's first meeting")
