@@ -171,7 +171,8 @@ def words(bend: Bend, line: str) -> str:
     if bend.rule == "fixed":
         return f"{bend.group}s beslutade datum flyttas: {moved} ({row})"
     return (
-        f"{bend.meeting} flyttas: {moved}, om {bend.group} själv beslutar det (fasta datum, {row})"
+        f"{bend.meeting} flyttas: {moved}, om {bend.group} beslutar det "
+        f"({bend.group} har fasta datum, {row})"
     )
 
 

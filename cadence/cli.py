@@ -578,17 +578,28 @@ def diff(old: Path, new: Path) -> None:
 @_domain_errors
 def check_plan(scenario: Path, plan_file: Path) -> None:
     """Check a plan against every hard rule of the scenario, without the solver."""
+    from cadence.bends import apply as bent
+    from cadence.bends import path as bend_path
+    from cadence.bends import words
+    from cadence.clash import Where
     from cadence.export.table import read_plan
     from cadence.verify import check
 
     loaded = _load(scenario)
-    # Beside a published state, the coordinator's added and cancelled meetings change the counts.
+    # Beside a published state, the coordinator's added and cancelled meetings change the counts,
+    # and the rules she chose to bend (an option of a change) are bent as decided.
     extra = None
+    rules = loaded.scenario
     if (plan_file.parent / STATE_FILE).exists():
         state = load_state(plan_file.parent, loaded.scenario, scenario.stem)
         extra = state_extra(state) if state else None
+        if state is not None and state.bends:
+            rules = bent(rules, state.bends)
+            for bend in state.bends:
+                lines = Where(loaded.locations, scenario.name)
+                click.echo(f"bent as decided: {words(bend, lines.of(bend_path(rules, bend)))}")
     limits.check_file(plan_file, limits.PLAN_BYTES, "plan file")
-    violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario), None, extra)
+    violations = check(rules, read_plan(plan_file, loaded.scenario), None, extra)
     for violation in violations:
         click.echo(str(violation))
     if violations:

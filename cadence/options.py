@@ -450,7 +450,7 @@ def _summary(option: Option, number: int, limits: ChangeLimits) -> str:
         head += "Inga andra möten flyttas."
     else:
         head += (
-            f"{others} andra möte{'n' if others > 1 else ''} flyttas, sammanlagt "
+            f"{others} {'annat möte' if others == 1 else 'andra möten'} flyttas, sammanlagt "
             f"{option.shift_days} dagar."
         )
     if not option.within:
@@ -547,9 +547,11 @@ def _bent_options(
         return
     account.pay(found.deterministic)
     by_pin = {(r.group, r.start.date()): r for r in setup.candidates}
+    inst = setup.instance
+    open_days = {g.id: {inst.day(d) for d in g.days} for g in inst.groups}
     tried: set[Bend] = set()
     for rule in found.rules:
-        for ladder, make in _ladders(problem, rule.key, by_pin, change):
+        for ladder, make in _ladders(problem, rule.key, by_pin, change, open_days):
             bend = _smallest(ladder, _trial(make, account))
             if bend is None or bend in tried:
                 continue
@@ -577,6 +579,7 @@ def _ladders(
     key: RuleKey,
     by_pin: dict[tuple[str, date], Record],
     change: Change,
+    open_days: dict[str, set[date]],
 ) -> Iterator[tuple[list[Bend], Make]]:
     """For one clashing rule, the ways to bend it, each a list of bends smallest first and how
     to make the changed problem of one. Only the rules a coordinator may bend: never a person's
@@ -635,7 +638,7 @@ def _ladders(
         yield (
             [
                 Bend("firm", group_id, meeting=record.id, from_day=day, day=other)
-                for other in _nearest(day)
+                for other in _nearest(day, open_days.get(group_id, set()))
             ],
             _with_pin_moved,
         )
@@ -645,19 +648,20 @@ def _ladders(
         yield (
             [
                 Bend("fixed", group.id, from_day=fixed.date, day=other)
-                for other in _nearest(fixed.date)
+                for other in _nearest(fixed.date, open_days.get(group.id, set()))
             ],
             _with_bend,
         )
 
 
-def _nearest(day: date) -> list[date]:
-    """Weekdays up to four weeks either side of ``day``, nearest first (later first on a tie)."""
+def _nearest(day: date, open_days: set[date]) -> list[date]:
+    """Days the group can meet up to four weeks either side of ``day``, nearest first (later
+    first on a tie)."""
     days = []
     for n in range(1, 29):
         for sign in (1, -1):
             other = day + timedelta(days=sign * n)
-            if other.weekday() < 5:
+            if other in open_days:
                 days.append(other)
     return days
 
@@ -676,10 +680,14 @@ def _smallest(ladder: list[Bend], possible: Callable[[Bend], bool | None]) -> Be
             if ok:
                 return bend
         return None
+    # The largest bend first: when even it does not help, one solve says so.
+    widest = possible(ladder[-1])
+    if not widest:
+        return None
     probes = sorted({*(2**i - 1 for i in range(len(ladder).bit_length())), len(ladder) - 1})
     low, high = -1, None
     for probe in probes:
-        ok = possible(ladder[probe])
+        ok = True if probe == len(ladder) - 1 else possible(ladder[probe])
         if ok is None:
             return None
         if ok:
