@@ -544,23 +544,29 @@ def test_sormland_bgb_move_leaves_agendas_put(sormland):
 
 
 def test_sormland_lsg_move_never_moves_firm_nsv(sormland):
-    """Moving LSG-2026-05 a week later moved NSV five weeks earlier; NSV is firm now: the move
-    is refused with the reason, or NSV stays where it was published."""
+    """Moving LSG-2026-05 a week later moved NSV five weeks earlier; NSV is firm now: a week
+    earlier leaves NSV where it was published; a week later (which keeps the order only by
+    bending a rule or asking NSV) offers options, and only an option that asks NSV's committee
+    by name moves an NSV meeting."""
+    from cadence import options
+
     scenario, state = sormland
     cutoff = date(2026, 6, 1)
     lsg = state.record("LSG-2026-05")
     nsv = {r.id: r.start for r in state.records if r.group == "NSV"}
-    for weeks in (1, -1):
-        change = replan_rules.move(
-            scenario, state, lsg.id, lsg.start.date() + timedelta(days=7 * weeks), None, cutoff
-        )
-        try:
-            done = run(scenario, "sormland-2026", state.with_change(change), FAST, cutoff)
-        except InfeasibleError as err:
-            assert "NSV are firm" in str(err)
-            continue
-        assert done.violations == ()
-        assert {r.id: r.start for r in done.state.records if r.group == "NSV"} == nsv
+    earlier = replan_rules.move(scenario, state, lsg.id, lsg.start.date() - timedelta(days=7),
+                                None, cutoff)  # fmt: skip
+    done = run(scenario, "sormland-2026", state.with_change(earlier), FAST, cutoff)
+    assert done.violations == ()
+    assert {r.id: r.start for r in done.state.records if r.group == "NSV"} == nsv
+    request = options.Request("move", lsg.id, day=lsg.start.date() + timedelta(days=7))
+    found = options.answer(scenario, "sormland-2026", state, request, FAST, cutoff)
+    assert found.status == "choose" and found.options
+    for option in found.options:
+        asked = {b.bend.meeting for b in option.bends if b.bend.rule == "firm"}
+        moved = {m.meeting for m in option.moves if m.group == "NSV"}
+        assert moved <= asked, option.summary
+        assert options.apply(found, option.id).violations == ()
 
 
 def test_cli_asks_the_committee_before_a_firm_meeting_moves(tmp_path):
