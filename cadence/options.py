@@ -31,7 +31,6 @@ from typing import Any, Literal
 from ortools.sat.python import cp_model
 
 from cadence import clash, replan, solver, sv
-from cadence import instance as instances
 from cadence.bends import Bend, ask, words
 from cadence.bends import apply as bent
 from cadence.bends import path as bend_path
@@ -507,10 +506,6 @@ def _refusal(
 class _Budget:
     left: float
     tries: int = 0
-    groups: tuple[str, ...] | None = None
-    """The groups each try solves (None: all): those of the clashing rules and their chain
-    neighbours. Every other published meeting is pinned, so the rest is fixed anyway; the
-    option found is then re-planned on the whole county, and shows what really moves."""
 
     def take(self) -> float:
         return max(0.0, min(2.0, self.left)) if self.tries < MAX_TRIES else 0.0
@@ -553,7 +548,6 @@ def _bent_options(
     account.pay(found.deterministic)
     by_pin = {(r.group, r.start.date()): r for r in setup.candidates}
     inst = setup.instance
-    account.groups = _neighbourhood(inst, [r.key for r in found.rules], change.group)
     open_days = {g.id: {inst.day(d) for d in g.days} for g in inst.groups}
     tried: set[Bend] = set()
     for rule in found.rules:
@@ -711,22 +705,6 @@ def _smallest(ladder: list[Bend], possible: Callable[[Bend], bool | None]) -> Be
     return ladder[high]
 
 
-def _neighbourhood(
-    inst: instances.Instance, keys: Sequence[RuleKey], asked: str
-) -> tuple[str, ...] | None:
-    """The groups of the rules ``keys`` and of the asked change, with the groups that prepare
-    them or that they prepare (None: a rule of every group)."""
-    touched = clash.groups_of(inst, list(keys))
-    if touched is None:
-        return None
-    core = {*touched, asked}
-    near = set(core)
-    for link in inst.links:
-        if link.source in core or link.to in core:
-            near |= {link.source, link.to}
-    return tuple(g.id for g in inst.groups if g.id in near)
-
-
 def _trial(make: Make, account: _Budget) -> Callable[[Bend], bool | None]:
     def possible(bend: Bend) -> bool | None:
         return _possible(make(bend), account)
@@ -744,8 +722,6 @@ def _possible(problem: Problem, account: _Budget) -> bool | None:
     except InfeasibleError:
         account.pay(0.0)
         return False
-    if account.groups is not None:
-        inst = inst.only(account.groups)
     status, spent = solver.feasibility(inst, budget)
     account.pay(spent)
     if status == cp_model.INFEASIBLE:
