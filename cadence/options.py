@@ -47,10 +47,11 @@ Status = Literal["applied", "choose", "refused"]
 
 MAX_BENT = 4
 """Options that bend a rule, at most."""
+EXPLAIN_BUDGET = 4.0
+"""Deterministic seconds at most for finding which rules clash when nothing else may move."""
 SEARCH_BUDGET = 6.0
-"""Deterministic seconds at most for finding which rules to bend and by how much (the
-explanation of "nothing else moves" and each try of a bent rule); the same input gives the
-same options on any machine."""
+"""Deterministic seconds at most for the tries of bent rules. Both budgets are deterministic:
+the same input gives the same options on any machine."""
 MAX_TRIES = 40
 """Bent rules tried at most (each a feasibility solve of the changed county)."""
 LADDER = range(1, 92)
@@ -542,10 +543,9 @@ def _bent_options(
     ]  # fmt: skip
     problem = Problem(base, (*decided, *pins), cutoff, extra)
     account = _Budget(SEARCH_BUDGET)
-    found = clash.explain(problem, account.left, relax=False)
+    found = clash.explain(problem, EXPLAIN_BUDGET, relax=False)
     if found is None:
         return
-    account.pay(found.deterministic)
     by_pin = {(r.group, r.start.date()): r for r in setup.candidates}
     inst = setup.instance
     open_days = {g.id: {inst.day(d) for d in g.days} for g in inst.groups}

@@ -269,3 +269,57 @@ def test_a_refusal_names_the_rule_and_its_line(tmp_path):
     assert "options.yaml:" in found.refusal
     with pytest.raises(Exception, match="refused, nothing changed"):
         options.apply(found, 1)
+
+
+# -- the issue's examples on the default plan (slow: a Sörmland re-plan each) -----------------
+
+
+@pytest.fixture(scope="module")
+def default_plan():
+    """Sörmland 2026 and its default plan as published (tests/data: LSG-2026-05 on 5 October,
+    NSV-2026-04 on 15 October), with the file's lines."""
+    loaded = loader.load(ROOT / "scenarios" / "sormland-2026.yaml")
+    from cadence.clash import Where
+
+    state = read(DATA / "sormland-2026.default.plan.json")
+    return loaded.scenario, state, Where(loaded.locations, "sormland-2026.yaml")
+
+
+def test_sormland_lsg_a_week_later_offers_the_lead_bent(default_plan):
+    """LSG-2026-05 from 5 to 12 October: keeping every rule moves many meetings (it moved 17),
+    so the coordinator chooses; one option lets LSG's August meeting prepare NSV with a 56-day
+    lead (at most 42, line 227) and moves nothing else, and it applies without violations."""
+    scenario, state, where = default_plan
+    request = options.Request("move", "LSG-2026-05", day=date(2026, 10, 12))
+    found = options.answer(scenario, "sormland-2026", state, request, solver.Settings(), AS_OF,
+                           where)  # fmt: skip
+    assert found.status == "choose"
+    assert found.options[0].keeps_rules and found.options[0].other_moves > 2
+    lead = next(o for o in found.options if [b.bend.rule for b in o.bends] == ["lead_max"])
+    assert lead.bends[0].words == "ledtid LSG → NSV 56 dagar (högst 42, rad 227)"
+    assert lead.bends[0].line == "sormland-2026.yaml:227"
+    assert lead.other_moves == 0
+    assert [m.meeting for m in lead.moves] == ["LSG-2026-05"]
+    done = options.apply(found, lead.id)
+    assert done.violations == ()
+    assert (
+        "Avsteg: ledtid LSG → NSV 56 dagar (högst 42, rad 227)"
+        in done.files["andringar.md"].decode()
+    )
+
+
+def test_sormland_nsv_moved_by_the_committee_is_applied_with_its_gap_bent(default_plan):
+    """NSV-2026-04 from 15 to 22 October, the committee's own decision: 126 days after NSV's
+    June meeting (at most 120, line 205) is bent and reported, not refused; nothing else
+    moves."""
+    scenario, state, where = default_plan
+    request = options.Request("move", "NSV-2026-04", day=date(2026, 10, 22))
+    found = options.answer(scenario, "sormland-2026", state, request, solver.Settings(), AS_OF,
+                           where)  # fmt: skip
+    assert found.status == "applied"
+    (option,) = found.options
+    assert [(b.bend, b.line) for b in option.bends] == [
+        (Bend("max_gap", "NSV", value=126, was=120), "sormland-2026.yaml:205")
+    ]
+    assert option.other_moves == 0
+    assert options.apply(found, 1).violations == ()
