@@ -456,8 +456,8 @@ def _summary(option: Option, number: int, limits: ChangeLimits) -> str:
         )
     if not option.within:
         head += (
-            f" (Mer än vad som genomförs direkt: högst {limits.max_other_moves} andra möten "
-            f"och {limits.max_shift_days} dagar.)"
+            f" (Över gränsen för en ändring som görs direkt: högst {limits.max_other_moves} "
+            f"andra möten och {limits.max_shift_days} dagar för något av dem.)"
         )
     lines = [head]
     lines += [ask(b.bend) for b in option.bends if ask(b.bend)]
