@@ -722,7 +722,7 @@ def _possible(problem: Problem, account: _Budget) -> bool | None:
     except InfeasibleError:
         account.pay(0.0)
         return False
-    status, spent = solver.feasibility(inst, budget)
+    status, spent = solver.feasibility(inst, budget, presolve=False)
     account.pay(spent)
     if status == cp_model.INFEASIBLE:
         return False
