@@ -8,9 +8,10 @@ answer is ``applied``: the one option can be applied at once. Otherwise the answ
 ``choose``: the all-rules option and up to four options that each bend **one** named rule by
 the smallest amount that lets every other published meeting stay (a lead window, the write-up
 days, a group's gap between meetings, a decided date, or a firm meeting the committee is asked
-to move), found by re-solving as :mod:`cadence.clash` finds loosenings (:mod:`cadence.bending`). A person's absence and a
-closed day are never bent. When there is no option at all the answer is ``refused``, with the
-rules that clash, their lines and the smallest change.
+to move), found by re-solving as :mod:`cadence.clash` finds loosenings (see
+:mod:`cadence.bending`). A person's absence and a closed day are never bent. When there is no
+option at all the answer is ``refused``, with the rules that clash, their lines and the smallest
+change.
 
 A firm meeting moved by name (the committee's own decision) is a fact: the rules it then breaks
 within its own group (its spacing) are bent, reported with their lines, not refused.
