@@ -46,6 +46,10 @@ Status = Literal["applied", "choose", "refused"]
 
 MAX_BENT = 4
 """Options that bend a rule, at most."""
+LONGEST_SHIFT = 42
+"""Days an option shifts a meeting nobody asked to move, at most, where a plan allows it: six
+weeks further a meeting is another meeting to its members (a plan that must shift one further
+is still offered when no other exists)."""
 
 
 @dataclass(frozen=True)
@@ -315,12 +319,20 @@ def _option(
     must move becomes a bend that asks the committee, as do ``asked`` (firm meetings already
     moved in ``state``). None when there is no such plan."""
     bent_scenario = bent(scenario, bends)
-    try:
-        done = replan.replan(
-            bent_scenario, source, state, settings, cutoff, where=where, explain=False,
-            goals_stage=False, refuse_firm=False,
-        )  # fmt: skip
-    except InfeasibleError:
+    done = None
+    for longest in (LONGEST_SHIFT, None):
+        try:
+            tried = replan.replan(
+                bent_scenario, source, state, settings, cutoff, where=where, explain=False,
+                goals_stage=False, refuse_firm=False, max_shift=longest,
+            )  # fmt: skip
+        except InfeasibleError:
+            continue
+        if done is None or not _firm_moved(tried):
+            done = tried  # without the cap when the cap would make a committee move
+        if not _firm_moved(done):
+            break
+    if done is None:
         return None
     moves = done.result.moves
     firm_moves: list[Bend] = []
@@ -341,6 +353,10 @@ def _option(
     all_bends = (*bends, *asked, *firm_moves)
     return _described(bent_scenario, source, state.with_bends(all_bends), all_bends, done, where,
                       change)  # fmt: skip
+
+
+def _firm_moved(done: Replanned) -> bool:
+    return done.result.moves is not None and bool(done.result.moves.firm)
 
 
 def _new_starts(scenario: Scenario, done: Replanned) -> dict[str, datetime]:

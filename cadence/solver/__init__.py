@@ -178,13 +178,15 @@ def solve(
     held_items: HeldItems | None = None,
     anchors: Sequence[Anchor] = (),
     goals_stage: bool = True,
+    max_shift: int | None = None,
 ) -> Result:
     """The best plan; with ``published`` meetings, first the fewest of them and of their agenda
     items moved (see :mod:`cadence.solver.stability`; proven when the budget allows), then the
     least total shift in days with those moves, then the best plan among those. ``held_items``
     keeps held meetings' agendas; ``anchors`` place the coordinator's moved and added meetings.
     Without ``goals_stage`` the plan of the shift stage is the answer (fewest, then nearest;
-    the goals only as the plan counts them): a change's options, each in a second or two."""
+    the goals only as the plan counts them): a change's options, each in a second or two.
+    ``max_shift``: no published meeting nobody asked to move shifts more days than this."""
     moves = None
     terms = None
     first_plan = None
@@ -211,7 +213,9 @@ def solve(
         # the goals, so stage 1's solution is a complete hint for the shared ones.
         rules, rv = _rules(instance)
         hinted = _hint_published(rules, instance, rv, published)
-        first_terms = stability.add(rules, instance, rv, published, held_items, hinted, anchors)
+        first_terms = stability.add(
+            rules, instance, rv, published, held_items, hinted, anchors, max_shift
+        )
         first_stage, _, _ = first_terms.objective()
         rules.minimize(first_stage)
         # A single worker is deterministic by itself.
@@ -270,7 +274,9 @@ def solve(
             successors = _successors(first, instance, rv, first_terms, published)
             return replace(result, status=status, bound=None, successors=successors)
         model, v = _rules(instance)
-        terms = stability.add(model, instance, v, published, held_items, anchors=anchors)
+        terms = stability.add(
+            model, instance, v, published, held_items, anchors=anchors, max_shift=max_shift
+        )
         shared = len(rules.proto.variables)
         assert len(model.proto.variables) == shared
         for index in range(shared):
