@@ -250,6 +250,7 @@ def test_a_firm_meeting_moved_by_name_bends_its_own_spacing():
     assert option.other_moves == 0
     done = options.apply(found, 1)
     assert done.violations == ()
+    assert done.result.moves.shift == 0  # only the committee's own move: nothing else shifts
     assert done.state.bends == (Bend("max_gap", "BG", value=28, was=21),)
     assert check(scenario, done.plan, AS_OF) != []  # the file's own rule is broken: bent
 

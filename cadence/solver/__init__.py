@@ -264,7 +264,7 @@ def solve(
             firm=tuple(sorted(i for i, p, m in moved if p.firm and m)),
             deterministic=deterministic,
             cpu_seconds=cpu,
-            shift=int(first.value(first_terms.shift_total())),
+            shift=int(first.value(first_terms.shift_total())) if others else 0,
             shift_proven=shift_status == "optimal",
         )
         if not goals_stage:
