@@ -358,3 +358,25 @@ def test_bends_loosen_never_tighten_and_read_in_swedish():
         "Fråga BG:s sekreterare om BG kan flytta sitt möte till torsdag 16 april 2026."
     )
     assert firm.amount == 7
+
+
+def test_cli_json_of_an_applied_change_and_of_a_refusal(tmp_path):
+    """--json on a change applied at once prints status applied with its bend and writes the
+    folder (exit 0); on a refused one, status refused with the reason (exit 1, nothing
+    written)."""
+    out = tmp_path / "out"
+    publish_rows("options-firm.yaml", out)
+    args = [str(DATA / "options-firm.yaml"), "--out", str(out), "--as-of", "2026-01-01",
+            "--time-limit", "5", "--json"]  # fmt: skip
+    applied = CliRunner().invoke(main, ["move", "BG-01", "2026-03-12", *args])
+    assert applied.exit_code == 0, applied.output
+    answer = json.loads(applied.stdout)
+    assert answer["status"] == "applied" and answer["refusal"] is None
+    assert [(b["rule"], b["line"], b["amount"], b["was"]) for b in answer["options"][0]["bends"]] \
+        == [("max_gap", "options-firm.yaml:25", 28, 21)]  # fmt: skip
+    assert read(out / "plan.json").record("BG-01").start.date() == date(2026, 3, 12)
+    before = snapshot(out)
+    refused = CliRunner().invoke(main, ["move", "AG-01", "2026-04-03", *args])  # Långfredagen
+    assert refused.exit_code == 1, refused.output
+    assert json.loads(refused.stdout)["status"] == "refused"
+    assert snapshot(out) == before
