@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any, Literal
 
+from cadence import plan as plans
 from cadence import replan, solver, sv
 from cadence.bending import smallest_bends
 from cadence.bends import Bend, ask, words
@@ -126,6 +127,8 @@ class Option:
     done: Replanned = field(repr=False, compare=False)
     keeps_rules: bool = False
     """The all-rules option (a firm meeting moved by name may still bend its own spacing)."""
+    details: tuple[str, ...] = ()
+    """What a bent lead window means in the plan (Swedish): which meeting prepares which."""
 
     @property
     def other_moves(self) -> int:
@@ -410,13 +413,43 @@ def _described(
     limits = scenario.changes
     shift = sum(m.shift_days for m in moves if not m.asked)
     option = Option(
-        0, tuple(moves), shift, bents, tuple(sorted(people)), "", False, scenario, state, done
-    )
+        0, tuple(moves), shift, bents, tuple(sorted(people)), "", False, scenario, state, done,
+        details=tuple(_preparations(source, done, bends)),
+    )  # fmt: skip
     within = option.other_moves <= limits.max_other_moves and (
         option.longest_shift <= limits.max_shift_days
     )
     option = replace(option, within=within)
     return replace(option, summary=_summary(option, 1, limits))
+
+
+def _preparations(source: str, done: Replanned, bends: Sequence[Bend]) -> Iterator[str]:
+    """For a bent lead window, each meeting of the plan prepared outside the file's window:
+    ``LSG-2026-04 (torsdag 20 augusti) bereder NSV-2026-04 (torsdag 15 oktober), 56 dagar
+    före.``"""
+    links = [b for b in bends if b.rule in ("lead_max", "lead_min")]
+    if not links:
+        return
+    plan = plans.from_result(done.setup.instance, done.result, source, done.identities)
+    by_id = {m.id: m for m in plan.meetings}
+    for bend in links:
+        for meeting in plan.meetings:
+            if meeting.group != bend.to:
+                continue
+            for other in (by_id[i] for i in meeting.prepared_by if by_id[i].group == bend.group):
+                lead = (meeting.start.date() - other.start.date()).days
+                outside = (bend.rule == "lead_max" and lead > bend.was) or (
+                    bend.rule == "lead_min" and lead < bend.was
+                )
+                if outside:
+                    yield (
+                        f"{other.id} ({_day(other.start)}) bereder {meeting.id} "
+                        f"({_day(meeting.start)}), {lead} dagar före."
+                    )
+
+
+def _day(moment: datetime) -> str:
+    return f"{sv.weekday(moment.date())} {sv.day_month(moment.date())}"
 
 
 def _own_spacing(scenario: Scenario, state: State, change: Change, cutoff: date) -> list[Bend]:
@@ -463,7 +496,7 @@ def _summary(option: Option, number: int, limits: ChangeLimits) -> str:
             f" (Över gränsen för en ändring som görs direkt: högst {limits.max_other_moves} "
             f"andra möten och {limits.max_shift_days} dagar för något av dem.)"
         )
-    lines = [head]
+    lines = [head, *option.details]
     lines += [ask(b.bend) for b in option.bends if ask(b.bend)]
     for m in option.moves:
         if m.start is not None and m.to is not None:

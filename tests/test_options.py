@@ -153,6 +153,9 @@ def test_a_change_that_moves_too_much_offers_options_and_exits_3(tmp_path):
             "Alternativ 2: med avsteg – ledtid AG → BG 23 dagar (högst 16, rad 35). "
             "Inga andra möten flyttas." in result.output
         )
+        assert "AG-03 (tisdag 24 mars) bereder BG-02 (torsdag 16 april), 23 dagar före." in (
+            result.output
+        )
         assert "choose one of the 2 options above" in result.output.replace("Choose", "choose")
     assert snapshot(out) == before
 
@@ -301,6 +304,9 @@ def test_sormland_lsg_a_week_later_offers_the_lead_bent(default_plan):
     assert lead.bends[0].line == "sormland-2026.yaml:227"
     assert lead.other_moves == 0
     assert [m.meeting for m in lead.moves] == ["LSG-2026-05"]
+    assert lead.details == (
+        "LSG-2026-04 (torsdag 20 augusti) bereder NSV-2026-04 (torsdag 15 oktober), 56 dagar före.",
+    )
     done = options.apply(found, lead.id)
     assert done.violations == ()
     assert (
