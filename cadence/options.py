@@ -453,25 +453,33 @@ def _day(moment: datetime) -> str:
 
 
 def _own_spacing(scenario: Scenario, state: State, change: Change, cutoff: date) -> list[Bend]:
-    """A firm meeting moved by name is the committee's decision: the gaps to its own group's
-    neighbours (which do not move: they are firm too) are bent where they break its spacing."""
-    if change.action != "move" or change.day is None or not replan.firm(scenario, change.group):
+    """A firm meeting moved or cancelled by name is the committee's decision: the gaps to its
+    own group's neighbours (which do not move: they are firm too) are bent where they break its
+    spacing."""
+    if change.action not in ("move", "cancel") or not replan.firm(scenario, change.group):
         return []
-    group = scenario.group(change.group)
+    dropped = {c.meeting for c in state.changes if c.action == "cancel"} | {change.meeting}
     others = sorted(
         r.start.date() for r in state.records
-        if r.group == change.group and r.status != "cancelled" and r.id != change.meeting
+        if r.group == change.group and r.status != "cancelled" and r.id not in dropped
     )  # fmt: skip
-    before = [d for d in others if d < change.day]
-    after = [d for d in others if d > change.day]
-    gaps = ([(change.day - before[-1]).days] if before else []) + (
-        [(after[0] - change.day).days] if after else []
-    )
+    day = change.day
+    if day is None:
+        return []
+    before = [d for d in others if d < day]
+    after = [d for d in others if d > day]
+    if change.action == "cancel":  # its neighbours now follow each other
+        gaps = [(after[0] - before[-1]).days] if before and after else []
+    else:
+        gaps = ([(day - before[-1]).days] if before else []) + (
+            [(after[0] - day).days] if after else []
+        )
+    group = scenario.group(change.group)
     found = []
     longest = group.max_days_between
     if gaps and longest is not None and max(gaps) > longest:
         found.append(Bend("max_gap", group.id, value=max(gaps), was=longest))
-    if gaps and min(gaps) < group.min_days_between:
+    if change.action == "move" and gaps and min(gaps) < group.min_days_between:
         found.append(Bend("min_gap", group.id, value=min(gaps), was=group.min_days_between))
     return found
 
