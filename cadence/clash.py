@@ -654,6 +654,10 @@ class Where:
             return format_path(path)
         return f"{self.name}:{self.locations.line(path)}"
 
+    def line(self, path: Path) -> int | None:
+        """The line ``path`` is on, when the file's locations are known."""
+        return None if self.locations is None else self.locations.line(path)
+
     def edit(self, relaxation: Relaxation) -> str:
         """``line 141: `weekdays: [fri]` → `weekdays: [thu, fri]``` (else the words alone)."""
         if self.locations is not None:

@@ -32,6 +32,7 @@ from cadence.progress import Progress
 from cadence.scenario import Publish, Scenario
 from cadence.state import FILE as STATE_FILE
 from cadence.state import extra as state_extra
+from cadence.state import held_until
 from cadence.state import load as load_state
 
 if TYPE_CHECKING:
@@ -587,19 +588,21 @@ def check_plan(scenario: Path, plan_file: Path) -> None:
 
     loaded = _load(scenario)
     # Beside a published state, the coordinator's added and cancelled meetings change the counts,
-    # and the rules she chose to bend (an option of a change) are bent as decided.
-    extra = None
+    # the meetings held are the past: they took place as published, whatever the rules; and the
+    # rules she chose to bend (an option of a change) are bent as decided.
+    extra, held = None, None
     rules = loaded.scenario
     if (plan_file.parent / STATE_FILE).exists():
         state = load_state(plan_file.parent, loaded.scenario, scenario.stem)
         extra = state_extra(state) if state else None
+        held = held_until(state) if state else None
         if state is not None and state.bends:
             rules = bent(rules, state.bends)
             for bend in state.bends:
                 lines = Where(loaded.locations, scenario.name)
                 click.echo(f"bent as decided: {words(bend, lines.of(bend_path(rules, bend)))}")
     limits.check_file(plan_file, limits.PLAN_BYTES, "plan file")
-    violations = check(rules, read_plan(plan_file, loaded.scenario), None, extra)
+    violations = check(rules, read_plan(plan_file, loaded.scenario), held, extra)
     for violation in violations:
         click.echo(str(violation))
     if violations:

@@ -28,6 +28,7 @@ from cadence.export.report import Entry
 from cadence.instance import Instance, Link, usual_weekdays
 from cadence.loader import Loaded
 from cadence.plan import Meeting, Plan
+from cadence.rules import away_path
 from cadence.scenario import WEEKDAYS, Group, LeadWindow, Path, Scenario
 from cadence.state import Change, Record, State
 from cadence.verify import Violation, check
@@ -371,7 +372,7 @@ def _people(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Ite
             yield Rule(
                 "people",
                 f"{person.name} is away {listed}{hours}: {entry.reason or 'otillgänglig'}",
-                loaded.where(("people", pi, "unavailable", ui)),
+                loaded.where(away_path(scenario, pi, ui)),
             )
     sharing: dict[str, list[str]] = {}
     for other in sorted(plan.meetings, key=lambda m: (m.start, m.id)):
@@ -701,7 +702,7 @@ class _Judge:
                             "people",
                             f"{person.name}{role} cannot come at {start:%H:%M}: "
                             f"{entry.reason or 'otillgänglig'}",
-                            where(("people", pi, "unavailable", ui)),
+                            where(away_path(scenario, pi, ui)),
                         )
                         break
         if not found:

@@ -85,5 +85,5 @@ def make_plan(
     except InfeasibleError as err:
         raise explained(problem, settings, where, str(err)) from None
     raise_unsolved(result, settings, problem, where)
-    plan = plans.from_result(inst, result, uid_domain)
+    plan = plans.from_result(inst, result, uid_domain, lines=where)
     return Outcome(plan, result, tuple(check(scenario, plan, as_of)))

@@ -33,7 +33,7 @@ from cadence.plan import Meeting, Plan
 from cadence.planning import explained, raise_unsolved
 from cadence.scenario import Scenario
 from cadence.solver.stability import HeldItems, Published
-from cadence.state import Change, Record, State, Status, dumps, extra
+from cadence.state import Change, Record, State, Status, dumps, extra, held_as_published
 from cadence.verify import Violation, check, order_kept
 
 
@@ -218,7 +218,8 @@ def render(
         done.setup.instance, done.result, done.setup.changes, done.setup.extra
     )  # fmt: skip
     tz = zoneinfo.ZoneInfo(scenario.period.timezone)
-    plan = plans.from_result(inst, result, source, done.identities)
+    plan = plans.from_result(inst, result, source, done.identities, where)
+    plan = held_as_published(plan, state, cutoff)
     violations = tuple(check(scenario, plan, cutoff, extra)) + tuple(
         order_kept(
             [(r.id, r.group, r.start) for r in state.records if r.status != "cancelled"],
@@ -476,7 +477,7 @@ def _records(
         items = tuple(sorted(carried.get((meeting.group, meeting.start.date()), ())))
         if before is None:
             fields = (meeting.id, meeting.uid, meeting.group, meeting.start, meeting.end)
-            records.append(Record(*fields, 0, status, now, digest, items))
+            records.append(Record(*fields, 0, status, now, digest, items, meeting.note or ""))
             continue
         moved = (before.start, before.end) != (meeting.start, meeting.end)
         agenda = state.tracks_items and {k for k, _ in before.items} != {k for k, _ in items}
@@ -492,6 +493,7 @@ def _records(
                 changed=now if seen_change or raised else before.changed,
                 digest=digest,
                 items=items,
+                note=meeting.note or "",
             )
         )
     for record in gone:

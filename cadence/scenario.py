@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
+from pathlib import PurePath
 from typing import Annotated, Any, Literal, TypeVar, dataclass_transform
 from urllib.parse import urlsplit
 
@@ -68,6 +69,12 @@ def parse_month_day(text: str) -> tuple[int, int] | None:
     except ValueError:
         return None
     return month, day
+
+
+def busy_reason(busy_ics: str) -> str:
+    """The reason of every busy time read from a ``busy_ics`` file: its file name, never an
+    event's title (a private calendar's contents stay out of the plan)."""
+    return f"upptagen enligt {PurePath(busy_ics).name}"
 
 
 def _prefixed(prefix: Path, findings: Iterable[Finding]) -> Iterator[Finding]:
@@ -878,9 +885,15 @@ class Scenario:
             for mi, member in enumerate(group.members):
                 if member not in people:
                     yield ("groups", gi, "members", mi), f"unknown person '{member}'"
-            for member_id, count in Counter(group.members).items():
-                if count > 1:
-                    yield ("groups", gi, "members"), f"'{member_id}' is listed {count} times"
+            counts = Counter(group.members)
+            for mi, member in enumerate(group.members):
+                if counts[member] > 1 and group.members.index(member) < mi:
+                    # at its second entry, where the list repeats itself
+                    yield (
+                        ("groups", gi, "members", mi),
+                        f"'{member}' is listed {counts[member]} times",
+                    )
+                    counts[member] = 0
             for ci, term in enumerate(group.chairs):
                 if term.person not in people:
                     yield ("groups", gi, "chairs", ci, "person"), f"unknown person '{term.person}'"

@@ -16,13 +16,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cadence import limits
 from cadence.bends import RULES, Bend
 from cadence.errors import InputError, Problem
 from cadence.output import MANIFEST
 from cadence.scenario import Scenario
+
+if TYPE_CHECKING:
+    from cadence.plan import Plan
 
 FILE = "plan.json"
 FORMAT = "cadence-state/2"
@@ -59,6 +62,9 @@ class Record:
     """Of its event without the stamps: a change in text alone renews LAST-MODIFIED."""
     items: tuple[tuple[str, str], ...] = ()
     """(due key, title) of each agenda item it carries, by key."""
+    note: str | None = None
+    """Why it is on another weekday than usual, as published ("" for none); None in a state
+    written before notes were kept."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,33 @@ class State:
 
 def _bend_key(bend: Bend) -> tuple[str, str, str, str, str]:
     return (bend.rule, bend.group, bend.to, bend.meeting, str(bend.from_day or ""))
+
+
+def held_as_published(plan: Plan, state: State, cutoff: date | None) -> Plan:
+    """``plan`` with every meeting that took place (before ``cutoff``) at the start and end, and
+    with the note, it was published with: the published truth, whatever the scenario now says
+    of durations, and whatever reason a day in the past would be given now. A re-plan then never
+    publishes a change to the past (no new end or text, no SEQUENCE raised)."""
+    if cutoff is None:
+        return plan
+    records = {r.id: r for r in state.records}
+    kept = []
+    for meeting in plan.meetings:
+        record = records.get(meeting.id)
+        if record is not None and record.status != "cancelled" and meeting.start.date() < cutoff:
+            zone = meeting.start.tzinfo
+            note = meeting.note if record.note is None else record.note or None
+            start, end = record.start.astimezone(zone), record.end.astimezone(zone)
+            meeting = replace(meeting, start=start, end=end, note=note)
+        kept.append(meeting)
+    return replace(plan, meetings=tuple(kept))
+
+
+def held_until(state: State) -> date | None:
+    """The day after the last meeting the state records as held (the verifier's ``as_of``):
+    what lies before it took place as published. None when nothing is held."""
+    days = [r.start.date() for r in state.records if r.status == "held"]
+    return max(days) + timedelta(days=1) if days else None
 
 
 def extra(state: State) -> dict[tuple[str, int], int]:
@@ -359,7 +392,17 @@ def _record(raw: Any, with_items: bool) -> Record:
         changed=_moment(raw, "changed"),
         digest=_text(raw, "digest"),
         items=tuple(sorted(items)),
+        note=_note(raw),
     )
+
+
+def _note(raw: dict[str, Any]) -> str | None:
+    note = raw.get("note")
+    if note is None:
+        return None
+    if not isinstance(note, str) or len(note) > MAX_TEXT:
+        raise _Bad(f"note: expected text of at most {MAX_TEXT} characters, not {_short(note)}")
+    return note
 
 
 def _change(raw: Any) -> Change:
