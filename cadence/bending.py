@@ -27,7 +27,7 @@ from cadence.rules import RuleKey
 from cadence.scenario import Scenario
 from cadence.state import Change, Record, State
 
-EXPLAIN_BUDGET = 4.0
+EXPLAIN_BUDGET = 2.0
 """Deterministic seconds at most for finding which rules clash when nothing else may move."""
 SEARCH_BUDGET = 6.0
 """Deterministic seconds at most for the tries of bent rules. Both budgets are deterministic:
