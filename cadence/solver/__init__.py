@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time as clock
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
@@ -25,7 +25,7 @@ from cadence.rules import RuleKey
 from cadence.solver import construct, horizon, stability
 from cadence.solver.constraints import FAMILIES
 from cadence.solver.objective import Objective
-from cadence.solver.stability import HeldItems, Published
+from cadence.solver.stability import Anchor, HeldItems, Published
 from cadence.solver.variables import Switches, Variables
 
 STATUS = {
@@ -178,6 +178,11 @@ class Moves:
     cpu_seconds: float = 0.0
     """Processor time of the stage (one worker, one thread): near its wall time on an idle
     machine, whatever the load while measuring."""
+    shift: int = 0
+    """Total days between the old and new day of the published meetings that moved (the
+    coordinator's own moves not counted): the stage after the moves, nearest first."""
+    shift_proven: bool = False
+    """The shift is proven least among plans with these moves."""
 
 
 def solve(
@@ -186,10 +191,17 @@ def solve(
     progress: Callable[[float, float, float], None] | None = None,
     published: Iterable[Published] | None = None,
     held_items: HeldItems | None = None,
+    anchors: Sequence[Anchor] = (),
+    goals_stage: bool = True,
+    max_shift: int | None = None,
 ) -> Result:
     """The best plan; with ``published`` meetings, first the fewest of them and of their agenda
     items moved (see :mod:`cadence.solver.stability`; proven when the budget allows), then the
-    best plan among those with that few moves. ``held_items`` keeps held meetings' agendas."""
+    least total shift in days with those moves, then the best plan among those. ``held_items``
+    keeps held meetings' agendas; ``anchors`` place the coordinator's moved and added meetings.
+    Without ``goals_stage`` the plan of the shift stage is the answer (fewest, then nearest;
+    the goals only as the plan counts them): a change's options, each in a second or two.
+    ``max_shift``: no published meeting nobody asked to move shifts more days than this."""
     moves = None
     terms = None
     first_plan = None
@@ -220,7 +232,9 @@ def solve(
         _phase(settings, "model")
         rules, rv = _rules(instance)
         hinted = _hint_published(rules, instance, rv, published)
-        first_terms = stability.add(rules, instance, rv, published, held_items, hinted)
+        first_terms = stability.add(
+            rules, instance, rv, published, held_items, hinted, anchors, max_shift
+        )
         first_stage, _, _ = first_terms.objective()
         rules.minimize(first_stage)
         if horizon.counts_differ(instance, rv, published):
@@ -243,26 +257,54 @@ def solve(
         _phase(settings, "fewest moves")
         cpu = clock.process_time()
         status = STATUS[first.solve(rules)]
-        cpu = clock.process_time() - cpu
         if status not in ("optimal", "feasible"):
             return _failed(status, first.wall_time, rules)
+        seconds, deterministic = first.wall_time, first.deterministic_time
+        shift_status = status
+        stage_value = int(first.objective_value)
+        others = any(first.value(t) for _, p, t in first_terms.moved if p.to is None)
+        if others:
+            # Then the nearest among the fewest: the moves' objective kept, the total shift
+            # least. (When only the coordinator's own moves moved, every shift is 0 already.)
+            _at_most(rules, first_stage, stage_value)
+            rules.clear_hints()
+            for index in range(len(rules.proto.variables)):
+                variable = rules.get_int_var_from_proto_index(index)
+                rules.add_hint(variable, first.value(variable))
+            rules.minimize(first_terms.shift_total())
+            shift_status = STATUS[first.solve(rules)]
+            if shift_status not in ("optimal", "feasible"):
+                return _failed(shift_status, seconds + first.wall_time, rules)
+            seconds += first.wall_time
+            deterministic += first.deterministic_time
+        cpu = clock.process_time() - cpu
         moved = [(i, p, int(first.value(t))) for i, p, t in first_terms.moved]
         moves = Moves(
             count=sum(m for _, _, m in moved),
             proven=status == "optimal",
-            seconds=first.wall_time,
+            seconds=seconds,
             items=sum(int(first.value(t)) for _, t in first_terms.items_moved),
             weighted=sum(p.weight * m for _, p, m in moved if not p.firm),
             firm=tuple(sorted(i for i, p, m in moved if p.firm and m)),
-            deterministic=first.deterministic_time,
+            deterministic=deterministic,
             cpu_seconds=cpu,
+            shift=int(first.value(first_terms.shift_total())) if others else 0,
+            shift_proven=shift_status == "optimal",
         )
+        if not goals_stage:
+            found = _Found.read(first, instance, rv, None)
+            size = (len(rules.proto.variables), len(rules.proto.constraints))
+            result = _result(instance, found, status, None, size, seconds, moves)
+            successors = _successors(first, instance, rv, first_terms, published)
+            return replace(result, status=status, bound=None, successors=successors)
         # Stage 1's plan keeps every rule with the fewest moves: the answer when stage 2 finds
         # nothing better in its budget (as the first plan is for a fresh plan).
         first_plan = _FirstPlan("feasible", first.wall_time, _Found.read(first, instance, rv, None))
         first_successors = _successors(first, instance, rv, first_terms, published)
         model, v = _rules(instance)
-        terms = stability.add(model, instance, v, published, held_items)
+        terms = stability.add(
+            model, instance, v, published, held_items, anchors=anchors, max_shift=max_shift
+        )
         shared = len(rules.proto.variables)
         assert len(model.proto.variables) == shared
         for index in range(shared):
@@ -270,7 +312,8 @@ def solve(
                 rules.get_int_var_from_proto_index(index)
             ))  # fmt: skip
         second_stage, _, _ = terms.objective()
-        model.add(second_stage <= int(first.objective_value))
+        _at_most(model, second_stage, stage_value)
+        _at_most(model, terms.shift_total(), moves.shift)
         objective = Objective(model, instance, v)
         model.minimize(objective.total)
     proto = model.proto
@@ -312,6 +355,12 @@ def solve(
     result = _result(instance, found, status, solver, size, solver.wall_time + earlier, moves)
     successors = _successors(solver, instance, v, terms, list(published or ())) if terms else {}
     return replace(result, first_solution_seconds=first_seconds, successors=successors)
+
+
+def _at_most(model: cp_model.CpModel, expression: cp_model.LinearExprT, bound: int) -> None:
+    """``expression <= bound``; nothing for a constant (a model gains no variable from it)."""
+    if not isinstance(expression, int):
+        model.add(expression <= bound)
 
 
 def _successors(
@@ -553,8 +602,13 @@ def involved_groups(instance: Instance, budget: float) -> Involved:
     return Involved(tuple(keep), needed == len(keep))
 
 
-def feasibility(instance: Instance, budget: float) -> tuple[cp_model.CpSolverStatus, float]:
-    """CP-SAT's status for the hard rules of ``instance`` alone, and the deterministic time."""
+def feasibility(
+    instance: Instance, budget: float, presolve: bool = True
+) -> tuple[cp_model.CpSolverStatus, float]:
+    """CP-SAT's status for the hard rules of ``instance`` alone, and the deterministic time.
+    Without ``presolve`` (an instance whose meetings are nearly all pinned, as a change's bent
+    options try it: Sörmland with one meeting free, 0.5-0.7 s against 0.9-1.7 s on a busy
+    machine)."""
     try:
         model, _ = _rules(instance)
     except InfeasibleError:
@@ -563,5 +617,8 @@ def feasibility(instance: Instance, budget: float) -> tuple[cp_model.CpSolverSta
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = budget
+    if not presolve:
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.cp_model_probing_level = 0
     status = solver.solve(model)
     return status, solver.deterministic_time
