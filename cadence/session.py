@@ -1,0 +1,321 @@
+"""One output folder and its scenario file, as a caller that stays open works with them.
+
+The web app (:mod:`cadence.app`) is such a caller: it reads the published plan, asks what a
+change would do (a re-plan that writes nothing), applies the answer as a new version
+(:mod:`cadence.history`), undoes, and edits the scenario file (:mod:`cadence.edit`). Every rule
+and every message comes from the library modules this one calls; it only puts them in order,
+as ``cadence move`` does on the command line.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, time
+from pathlib import Path
+from typing import Literal
+
+from cadence import explain as explaining
+from cadence import loader, replan, solver, sv
+from cadence.clash import Where
+from cadence.edit import Edited
+from cadence.errors import InputError
+from cadence.export.report import CSV as REPORT_CSV
+from cadence.export.report import Entry, read_csv
+from cadence.history import History, Stale, Version
+from cadence.instance import Instance
+from cadence.output import PUBLISHED_AT, check_writable, lock, published_at
+from cadence.plan import Plan
+from cadence.scenario import Publish, Scenario
+from cadence.state import FILE as STATE_FILE
+from cadence.state import Change, State
+from cadence.state import load as load_state
+
+Kind = Literal["move", "cancel", "add"]
+ProgressFn = Callable[[float, float, float], None]
+
+
+@dataclass(frozen=True)
+class Request:
+    """A change the coordinator asks about: move or cancel a meeting, add one to a group."""
+
+    kind: Kind
+    meeting: str | None = None
+    group: str | None = None
+    day: date | None = None
+    at: time | None = None
+
+
+@dataclass(frozen=True)
+class Move:
+    meeting: str
+    group: str
+    old: str | None
+    """ISO 8601 start before the change (None for an added meeting)."""
+    new: str | None
+    """ISO 8601 start after it (None for a cancelled meeting)."""
+    kind: str
+    """flyttat, tillagt or inställt, as the change report says."""
+    reason: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to absorb a change: its moves, total shift, rules bent and whom to tell."""
+
+    id: int
+    title: str
+    moves: tuple[Move, ...]
+    shift_days: int
+    bends: tuple[dict[str, str], ...]
+    notify: tuple[str, ...]
+    groups: tuple[str, ...]
+    report: str
+    """The change report (andringar.md) this option would publish."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What a change would do, computed against ``version``; applying it writes ``files``."""
+
+    version: int
+    label: str
+    options: tuple[Option, ...]
+    files: dict[str, bytes]
+    scenario: bytes
+
+
+@dataclass(frozen=True)
+class Current:
+    """The published plan as the folder holds it now."""
+
+    loaded: loader.Loaded
+    state: State
+    cutoff: date | None
+    version: Version
+    instance: Instance
+    plan: Plan
+    report: tuple[Entry, ...] | None
+
+
+class Workspace:
+    """``scenario`` planned into ``folder``; ``as_of`` as on the command line (default: the
+    scenario's ``period.as_of`` for a fresh plan, today for a re-plan)."""
+
+    def __init__(
+        self,
+        scenario: Path,
+        folder: Path,
+        as_of: date | None = None,
+        settings: solver.Settings | None = None,
+        wait: float = 30.0,
+    ):
+        self.scenario = scenario
+        self.folder = folder
+        self.as_of = as_of
+        self.settings = settings or solver.Settings()
+        self.wait = wait
+        self.history = History(folder, scenario)
+        self._proposals: dict[tuple[object, ...], Proposal] = {}
+        self._guard = threading.Lock()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def has_plan(self) -> bool:
+        return (self.folder / STATE_FILE).is_file()
+
+    def load(self, text: str | None = None) -> loader.Loaded:
+        """The scenario (``text`` instead of the file, for an edit), published where the folder
+        says it is, as ``cadence plan`` reads it."""
+        loaded = loader.load(self.scenario) if text is None else loader.loads(text, self.scenario)
+        if loaded.scenario.publish.base is None and (known := published_at(self.folder)):
+            publish = Publish(base_url=known)
+            if not publish.problems():
+                loaded = replace(loaded, scenario=replace(loaded.scenario, publish=publish))
+        return loaded
+
+    def cutoff(self, scenario: Scenario, state: State | None) -> date | None:
+        if self.as_of is not None:
+            return self.as_of
+        if state is None or scenario.period.as_of is not None:
+            return scenario.period.as_of
+        return date.today()  # a re-plan: what lies before today has taken place (as the CLI)
+
+    def current(self) -> Current:
+        """The published plan, its version (recorded now if the folder changed outside the
+        history, e.g. by ``cadence move``) and the last change report."""
+        loaded = self.load()
+        state = load_state(self.folder, loaded.scenario, self.scenario.stem)
+        if state is None:
+            raise InputError(f"{self.folder}: no published plan (plan.json); plan first")
+        with self.writing("cadence app"):
+            version = self.history.ensure("Planen som den låg i mappen")
+        cutoff = self.cutoff(loaded.scenario, state)
+        inst, plan = explaining.published(loaded.scenario, state, self.scenario.stem, cutoff)
+        path = self.folder / REPORT_CSV
+        report = read_csv(path) if path.is_file() else None
+        return Current(loaded, state, cutoff, version, inst, plan, report)
+
+    def explain(self, meeting: str, settings: solver.Settings) -> explaining.Explanation:
+        now = self.current()
+        cutoff = self.as_of or explaining.default_cutoff(now.loaded.scenario, now.state)
+        return explaining.explain(
+            now.loaded, self.scenario.stem, now.state, meeting, settings, cutoff, now.report
+        )
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self, command: str) -> Iterator[None]:
+        """The folder's writer lock (one writer, across processes too), a journal recovered."""
+        with self._guard, lock(self.folder, command, self.wait):
+            self.history.recover()
+            yield
+
+    def plan_first(self, progress: ProgressFn | None = None, when: str = "") -> Version:
+        """Plan the scenario afresh into an empty folder and record it as the first version."""
+        check_writable(self.folder)
+        loaded = self.load()
+        with self.writing("cadence app: plan"):
+            if self.has_plan():
+                return self.history.ensure("Planen som den låg i mappen", when)
+            cutoff = self.cutoff(loaded.scenario, None)
+            replan.refuse_impossible(None, loaded.impossible)
+            done = replan.run(
+                loaded.scenario, self.scenario.stem, None, self.settings, cutoff, progress, 0,
+                Where(loaded.locations, self.scenario.name),
+            )  # fmt: skip
+            if done.violations:
+                raise InputError("; ".join(str(v) for v in done.violations))
+            return self.history.apply(done.files, self.scenario.read_bytes(), "Första planen", when)
+
+    def propose(self, request: Request, progress: ProgressFn | None = None) -> Proposal:
+        """What ``request`` would do to the published plan: never writes."""
+        now = self.current()
+        key = ("change", now.version.id, request)
+        if key in self._proposals:
+            return self._proposals[key]
+        cutoff = now.cutoff or now.loaded.scenario.period.start
+        change = _change(now.loaded.scenario, now.state, request, cutoff)
+        proposal = self._replan(now, now.loaded, now.state.with_change(change), progress,
+                                _label(now.loaded.scenario, now.state, change),
+                                self.scenario.read_bytes())  # fmt: skip
+        self._proposals[key] = proposal
+        return proposal
+
+    def propose_edit(self, edited: Edited, progress: ProgressFn | None = None) -> Proposal:
+        """What a scenario edit would do: the file checked with the CLI's located messages,
+        then re-planned with the fewest moves. Never writes."""
+        now = self.current()
+        key = ("edit", now.version.id, edited.text)
+        if key in self._proposals:
+            return self._proposals[key]
+        loaded = self.load(edited.text)
+        state = load_state(self.folder, loaded.scenario, self.scenario.stem)
+        assert state is not None
+        proposal = self._replan(
+            now, loaded, state, progress, edited.label, edited.text.encode("utf-8")
+        )
+        self._proposals[key] = proposal
+        return proposal
+
+    def apply(self, proposal: Proposal, option: int, expected: int, when: str = "") -> Version:
+        """Publish ``proposal``'s option ``option`` as the new version, if ``expected`` is still
+        the current version (else :class:`cadence.history.Stale`, nothing changed)."""
+        if option not in {o.id for o in proposal.options}:
+            known = [o.id for o in proposal.options]
+            raise InputError(f"no option {option}; the options are {known}")
+        with self.writing("cadence app: apply"):
+            head = self.history.head()
+            if head is None or head.id != expected or proposal.version != expected:
+                raise Stale(expected, head.id if head else None)
+            version = self.history.apply(proposal.files, proposal.scenario, proposal.label, when)
+        self._proposals.clear()
+        return version
+
+    def undo(self, expected: int) -> Version:
+        with self.writing("cadence app: undo"):
+            version = self.history.undo(expected)
+        self._proposals.clear()
+        return version
+
+    def _replan(
+        self,
+        now: Current,
+        loaded: loader.Loaded,
+        state: State,
+        progress: ProgressFn | None,
+        label: str,
+        scenario_bytes: bytes,
+    ) -> Proposal:
+        done = replan.run(
+            loaded.scenario, self.scenario.stem, state, self.settings, now.cutoff, progress, 0,
+            Where(loaded.locations, self.scenario.name),
+        )  # fmt: skip
+        if done.violations:  # the solver and the verifier disagree: never offer such a plan
+            raise InputError("; ".join(str(v) for v in done.violations))
+        files = dict(done.files)
+        if PUBLISHED_AT not in files and (self.folder / PUBLISHED_AT).is_file():
+            files[PUBLISHED_AT] = (self.folder / PUBLISHED_AT).read_bytes()
+        report = files.get("andringar.md", b"").decode("utf-8")
+        option = _option(1, "Alla regler hålls", done.entries or (), report)
+        return Proposal(now.version.id, label, (option,), files, scenario_bytes)
+
+
+def _change(scenario: Scenario, state: State, request: Request, cutoff: date) -> Change:
+    """The library's own checks of a change (:mod:`cadence.replan`), as the CLI makes them."""
+    if request.kind in ("move", "cancel") and not request.meeting:
+        raise InputError(f"{request.kind}: which meeting ('meeting')?")
+    if request.kind == "move":
+        if request.day is None:
+            raise InputError("move: to which date ('date')?")
+        assert request.meeting is not None
+        return replan.move(scenario, state, request.meeting, request.day, request.at, cutoff)
+    if request.kind == "cancel":
+        assert request.meeting is not None
+        return replan.cancel(scenario, state, request.meeting, cutoff)
+    if not request.group or request.day is None:
+        raise InputError("add: which group ('group') and date ('date')?")
+    return replan.add(scenario, state, request.group, request.day, request.at, cutoff)
+
+
+def _label(scenario: Scenario, state: State, change: Change) -> str:
+    """The change in Swedish, for the history."""
+    when = ""
+    if change.day is not None:
+        when = f"{sv.weekday(change.day)} {sv.day_month(change.day)} {change.day.year}"
+        if change.start is not None:
+            when += f" kl. {change.start:%H:%M}"
+    if change.action == "move":
+        return f"Flyttade {change.meeting} till {when}"
+    if change.action == "cancel":
+        record = state.record(change.meeting)
+        day = f" ({record.start.date()})" if record else ""
+        return f"Ställde in {change.meeting}{day}"
+    return f"Lade till {change.meeting} ({scenario.group(change.group).name}) {when}"
+
+
+def _option(
+    number: int, title: str, entries: tuple[Entry, ...] | list[Entry], report: str
+) -> Option:
+    """An option from a re-plan's change report: its meeting moves, shift and whom to tell."""
+    moves = []
+    shift = 0
+    people: set[str] = set()
+    groups: set[str] = set()
+    for entry in entries:
+        people.update(entry.people)
+        groups.update(entry.groups)
+        if entry.kind == "punkt":
+            continue
+        old = entry.old_start.isoformat() if entry.old_start else None
+        new = entry.new_start.isoformat() if entry.new_start else None
+        if entry.old_start and entry.new_start:
+            shift += abs((entry.new_start.date() - entry.old_start.date()).days)
+        moves.append(Move(entry.meeting, entry.group, old, new, entry.kind, entry.reason))
+    return Option(
+        number, title, tuple(moves), shift, (), tuple(sorted(people)), tuple(sorted(groups)),
+        report,
+    )  # fmt: skip
