@@ -1,0 +1,152 @@
+"""What the workbench shows, shaped from the library's own objects: no rule is decided here.
+
+The plan as JSON (``GET /api/plan``) and the grid's rows and months come from the published
+plan (:func:`cadence.explain.published`), the chain order from the årshjul's levels
+(:func:`cadence.export.wheel.levels`), the marks (off its weekday, restart day, deputy chair)
+from the plan, the calendar and the chair terms, each as the feeds say them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from cadence import sv
+from cadence.export import ics, wheel
+from cadence.instance import attendees
+from cadence.plan import Meeting
+from cadence.scenario import Scenario
+from cadence.session import Current, Option, Proposal
+
+KIND_NAMES = {
+    "arbetsgrupp": "Arbetsgrupper",
+    "beredningsgrupp": "Beredningsgrupper",
+    "styrgrupp": "Styrgrupp",
+    "nämnd": "Nämnd",
+    "natverk": "Nätverk",
+    "nätverk": "Nätverk",
+}
+
+
+def group_order(scenario: Scenario) -> list[tuple[str, list[str]]]:
+    """(kind, group ids) down the chain: arbetsgrupper first, the deciding body, then the rest."""
+    return [(level.kind, list(level.groups)) for level in wheel.levels(scenario)]
+
+
+def months(scenario: Scenario) -> list[date]:
+    """The first day of every month of the period."""
+    first = scenario.period.start.replace(day=1)
+    out = []
+    while first <= scenario.period.end:
+        out.append(first)
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return out
+
+
+def meeting_json(current: Current, meeting: Meeting) -> dict[str, Any]:
+    scenario = current.loaded.scenario
+    group = scenario.group(meeting.group)
+    day = meeting.start.date()
+    term = group.term_on(day)
+    deputy = bool(term and meeting.chair and term.deputy == meeting.chair)
+    record = current.state.record(meeting.id)
+    held = current.cutoff is not None and day < current.cutoff
+    restart = current.instance.calendar.restart.get(day)
+    by_id = {m.id: m for m in current.plan.meetings}
+    return {
+        "id": meeting.id,
+        "group": meeting.group,
+        "group_name": group.name,
+        "kind": group.kind,
+        "start": meeting.start.isoformat(),
+        "end": meeting.end.isoformat(),
+        "date": day.isoformat(),
+        "time": meeting.start.strftime("%H:%M"),
+        "end_time": meeting.end.strftime("%H:%M"),
+        "weekday": sv.weekday(day),
+        "week": sv.iso_week(day),
+        "notice": meeting.notice.isoformat() if meeting.notice else None,
+        "chair": scenario.person(meeting.chair).name if meeting.chair else None,
+        "chair_id": meeting.chair,
+        "deputy": deputy,
+        "regular_chair": scenario.person(term.person).name if deputy and term else None,
+        "agenda": list(meeting.agenda),
+        "prepares": list(meeting.prepares),
+        "prepares_text": [
+            wheel.when_text(scenario, by_id[i]) for i in meeting.prepares if i in by_id
+        ],
+        "prepared_by": list(meeting.prepared_by),
+        "people": list(attendees(group, day, meeting.chair)),
+        "location": meeting.location,
+        "note": meeting.note,
+        "restart": restart,
+        "bends": [],
+        "status": "held" if held else (record.status if record else "planned"),
+        "sequence": record.sequence if record else 0,
+        "firm": bool(group.firm or group.kind in scenario.firm_kinds),
+    }
+
+
+def plan_json(current: Current) -> dict[str, Any]:
+    """``GET /api/plan``: the version and every meeting, in date order."""
+    scenario = current.loaded.scenario
+    meetings = sorted(current.plan.meetings, key=lambda m: (m.start, m.id))
+    return {
+        "version": current.version.id,
+        "scenario": scenario.name,
+        "as_of": current.cutoff.isoformat() if current.cutoff else None,
+        "period": {
+            "start": scenario.period.start.isoformat(),
+            "end": scenario.period.end.isoformat(),
+        },
+        "groups": [
+            {"id": g, "name": scenario.group(g).name, "kind": kind}
+            for kind, ids in group_order(scenario)
+            for g in ids
+        ],
+        "people": [{"id": p.id, "name": p.name} for p in scenario.people],
+        "meetings": [meeting_json(current, m) for m in meetings],
+    }
+
+
+def feeds(current: Current) -> list[dict[str, Any]]:
+    """Every feed with its addresses (None without a published base URL)."""
+    scenario = current.loaded.scenario
+    base = scenario.publish.base
+    return [
+        {
+            "path": f.path,
+            "name": f.name,
+            "kind": f.kind,
+            "description": f.description,
+            "url": f.url(base),
+            "webcal": f.webcal(base),
+        }
+        for f in ics.feeds_of(scenario, current.plan)
+    ]
+
+
+def option_json(option: Option) -> dict[str, Any]:
+    data = asdict(option)
+    data["moves"] = [
+        {
+            "meeting": m.meeting,
+            "group": m.group,
+            "from": m.old,
+            "to": m.new,
+            "kind": m.kind,
+            "reason": m.reason,
+        }
+        for m in option.moves
+    ]
+    return data
+
+
+def proposal_json(proposal: Proposal) -> dict[str, Any]:
+    return {
+        "status": "choose",
+        "version": proposal.version,
+        "label": proposal.label,
+        "options": [option_json(o) for o in proposal.options],
+    }
