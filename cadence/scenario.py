@@ -725,6 +725,25 @@ class ChairRules:
 
 
 @frozen
+class ChangeLimits:
+    """When ``cadence move``, ``cancel`` and ``add`` apply a change at once, and when they offer
+    the coordinator options instead (and exit 3): keeping every rule must not move more than
+    ``max_other_moves`` other published meetings, nor shift any of them more than
+    ``max_shift_days`` days."""
+
+    max_other_moves: int = 2
+    """Other published meetings a change may move and still be applied at once."""
+    max_shift_days: int = 28
+    """Days any other published meeting may shift and the change still be applied at once."""
+
+    def problems(self) -> Iterator[Finding]:
+        if self.max_other_moves < 0:
+            yield ("max_other_moves",), f"cannot be negative ({self.max_other_moves})"
+        if self.max_shift_days < 0:
+            yield ("max_shift_days",), f"cannot be negative ({self.max_shift_days})"
+
+
+@frozen
 class Publish:
     """Where the output folder is published, so that pages and feeds can give full addresses."""
 
@@ -785,6 +804,8 @@ class Scenario:
     """Kinds of group whose dates are firm, as if each such group said ``firm: true``."""
     publish: Publish = field(default_factory=Publish)
     """Where the output folder is published (its web address)."""
+    changes: ChangeLimits = field(default_factory=ChangeLimits)
+    """How much a coordinator's change may move before she chooses between options."""
 
     # -- look-ups -----------------------------------------------------------------------------
 
@@ -823,6 +844,7 @@ class Scenario:
         yield from _prefixed(("weights",), self.weights.problems())
         yield from _prefixed(("chair_rules",), self.chair_rules.problems())
         yield from _prefixed(("publish",), self.publish.problems())
+        yield from _prefixed(("changes",), self.changes.problems())
         yield from _each("organisations", self.organisations)
         yield from _each("people", self.people)
         yield from _each("groups", self.groups)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time as clock
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
@@ -24,7 +24,7 @@ from cadence.rules import RuleKey
 from cadence.solver import construct, stability
 from cadence.solver.constraints import FAMILIES
 from cadence.solver.objective import Objective
-from cadence.solver.stability import HeldItems, Published
+from cadence.solver.stability import Anchor, HeldItems, Published
 from cadence.solver.variables import Switches, Variables
 
 STATUS = {
@@ -163,6 +163,11 @@ class Moves:
     cpu_seconds: float = 0.0
     """Processor time of the stage (one worker, one thread): near its wall time on an idle
     machine, whatever the load while measuring."""
+    shift: int = 0
+    """Total days between the old and new day of the published meetings that moved (the
+    coordinator's own moves not counted): the stage after the moves, nearest first."""
+    shift_proven: bool = False
+    """The shift is proven least among plans with these moves."""
 
 
 def solve(
@@ -171,10 +176,15 @@ def solve(
     progress: Callable[[float, float, float], None] | None = None,
     published: Iterable[Published] | None = None,
     held_items: HeldItems | None = None,
+    anchors: Sequence[Anchor] = (),
+    goals_stage: bool = True,
 ) -> Result:
     """The best plan; with ``published`` meetings, first the fewest of them and of their agenda
     items moved (see :mod:`cadence.solver.stability`; proven when the budget allows), then the
-    best plan among those with that few moves. ``held_items`` keeps held meetings' agendas."""
+    least total shift in days with those moves, then the best plan among those. ``held_items``
+    keeps held meetings' agendas; ``anchors`` place the coordinator's moved and added meetings.
+    Without ``goals_stage`` the plan of the shift stage is the answer (fewest, then nearest;
+    the goals only as the plan counts them): a change's options, each in a second or two."""
     moves = None
     terms = None
     first_plan = None
@@ -201,7 +211,7 @@ def solve(
         # the goals, so stage 1's solution is a complete hint for the shared ones.
         rules, rv = _rules(instance)
         hinted = _hint_published(rules, instance, rv, published)
-        first_terms = stability.add(rules, instance, rv, published, held_items, hinted)
+        first_terms = stability.add(rules, instance, rv, published, held_items, hinted, anchors)
         first_stage, _, _ = first_terms.objective()
         rules.minimize(first_stage)
         # A single worker is deterministic by itself.
@@ -222,19 +232,42 @@ def solve(
         cpu = clock.process_time() - cpu
         if status not in ("optimal", "feasible"):
             return _failed(status, first.wall_time, rules)
+        seconds, deterministic = first.wall_time, first.deterministic_time
+        # Then the nearest among the fewest: the moves' objective kept, the total shift least.
+        stage_value = int(first.objective_value)
+        rules.add(first_stage <= stage_value)
+        rules.clear_hints()
+        for index in range(len(rules.proto.variables)):
+            variable = rules.get_int_var_from_proto_index(index)
+            rules.add_hint(variable, first.value(variable))
+        rules.minimize(first_terms.shift_total())
+        shift_status = STATUS[first.solve(rules)]
+        cpu = clock.process_time() - cpu
+        if shift_status not in ("optimal", "feasible"):
+            return _failed(shift_status, seconds + first.wall_time, rules)
+        seconds += first.wall_time
+        deterministic += first.deterministic_time
         moved = [(i, p, int(first.value(t))) for i, p, t in first_terms.moved]
         moves = Moves(
             count=sum(m for _, _, m in moved),
             proven=status == "optimal",
-            seconds=first.wall_time,
+            seconds=seconds,
             items=sum(int(first.value(t)) for _, t in first_terms.items_moved),
             weighted=sum(p.weight * m for _, p, m in moved if not p.firm),
             firm=tuple(sorted(i for i, p, m in moved if p.firm and m)),
-            deterministic=first.deterministic_time,
+            deterministic=deterministic,
             cpu_seconds=cpu,
+            shift=int(first.value(first_terms.shift_total())),
+            shift_proven=shift_status == "optimal",
         )
+        if not goals_stage:
+            found = _Found.read(first, instance, rv, None)
+            size = (len(rules.proto.variables), len(rules.proto.constraints))
+            result = _result(instance, found, status, None, size, seconds, moves)
+            successors = _successors(first, instance, rv, first_terms, published)
+            return replace(result, status=status, bound=None, successors=successors)
         model, v = _rules(instance)
-        terms = stability.add(model, instance, v, published, held_items)
+        terms = stability.add(model, instance, v, published, held_items, anchors=anchors)
         shared = len(rules.proto.variables)
         assert len(model.proto.variables) == shared
         for index in range(shared):
@@ -242,7 +275,8 @@ def solve(
                 rules.get_int_var_from_proto_index(index)
             ))  # fmt: skip
         second_stage, _, _ = terms.objective()
-        model.add(second_stage <= int(first.objective_value))
+        model.add(second_stage <= stage_value)
+        model.add(terms.shift_total() <= moves.shift)
         objective = Objective(model, instance, v)
         model.minimize(objective.total)
     proto = model.proto
