@@ -12,20 +12,23 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import date, time
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 from cadence import explain as explaining
 from cadence import loader, replan, solver, sv
+from cadence import options as choosing
 from cadence.clash import Where
 from cadence.edit import Edited
-from cadence.errors import InputError
+from cadence.errors import InfeasibleError, InputError
 from cadence.export.report import CSV as REPORT_CSV
 from cadence.export.report import Entry, read_csv
+from cadence.export.report import text as report_text
 from cadence.history import History, Stale, Version
 from cadence.instance import Instance
+from cadence.options import Request
 from cadence.output import PUBLISHED_AT, check_writable, lock, published_at
 from cadence.plan import Plan
 from cadence.scenario import Publish, Scenario
@@ -33,58 +36,24 @@ from cadence.state import FILE as STATE_FILE
 from cadence.state import Change, State
 from cadence.state import load as load_state
 
-Kind = Literal["move", "cancel", "add"]
 ProgressFn = Callable[[float, float, float], None]
 
 
 @dataclass(frozen=True)
-class Request:
-    """A change the coordinator asks about: move or cancel a meeting, add one to a group."""
-
-    kind: Kind
-    meeting: str | None = None
-    group: str | None = None
-    day: date | None = None
-    at: time | None = None
-
-
-@dataclass(frozen=True)
-class Move:
-    meeting: str
-    group: str
-    old: str | None
-    """ISO 8601 start before the change (None for an added meeting)."""
-    new: str | None
-    """ISO 8601 start after it (None for a cancelled meeting)."""
-    kind: str
-    """flyttat, tillagt or inställt, as the change report says."""
-    reason: str
-
-
-@dataclass(frozen=True)
-class Option:
-    """One way to absorb a change: its moves, total shift, rules bent and whom to tell."""
-
-    id: int
-    title: str
-    moves: tuple[Move, ...]
-    shift_days: int
-    bends: tuple[dict[str, str], ...]
-    notify: tuple[str, ...]
-    groups: tuple[str, ...]
-    report: str
-    """The change report (andringar.md) this option would publish."""
-
-
-@dataclass(frozen=True)
 class Proposal:
-    """What a change would do, computed against ``version``; applying it writes ``files``."""
+    """What a change would do, computed against ``version``: the options as JSON
+    (:func:`cadence.options.to_json`'s form) and, for each option, the files applying it
+    writes (rendered only when it is applied)."""
 
     version: int
     label: str
-    options: tuple[Option, ...]
-    files: dict[str, bytes]
-    scenario: bytes
+    data: dict[str, Any]
+    render: Callable[[int], dict[str, bytes]] = field(repr=False, compare=False)
+    scenario: bytes = field(repr=False, compare=False)
+
+    @property
+    def option_ids(self) -> list[int]:
+        return [int(o["id"]) for o in self.data.get("options", [])]
 
 
 @dataclass(frozen=True)
@@ -192,16 +161,30 @@ class Workspace:
             return self.history.apply(done.files, self.scenario.read_bytes(), "Första planen", when)
 
     def propose(self, request: Request, progress: ProgressFn | None = None) -> Proposal:
-        """What ``request`` would do to the published plan: never writes."""
+        """The options for ``request`` against the published plan (:func:`cadence.options.
+        answer`: the all-rules option, and options that bend one rule when keeping every rule
+        costs more than the scenario's ``changes`` limits). Never writes."""
         now = self.current()
         key = ("change", now.version.id, request)
         if key in self._proposals:
             return self._proposals[key]
         cutoff = now.cutoff or now.loaded.scenario.period.start
-        change = _change(now.loaded.scenario, now.state, request, cutoff)
-        proposal = self._replan(now, now.loaded, now.state.with_change(change), progress,
-                                _label(now.loaded.scenario, now.state, change),
-                                self.scenario.read_bytes())  # fmt: skip
+        change = request.change(now.loaded.scenario, now.state, cutoff)
+        where = Where(now.loaded.locations, self.scenario.name)
+        answer = choosing.answer(
+            now.loaded.scenario, self.scenario.stem, now.state, request, self.settings, cutoff,
+            where,
+        )  # fmt: skip
+        data = choosing.to_json(answer)
+        if answer.status == "refused":
+            data["message"] = answer.refusal
+
+        def render(number: int) -> dict[str, bytes]:
+            done = choosing.apply(answer, number)
+            return self._checked(done.violations, done.files)
+
+        label = _label(now.loaded.scenario, now.state, change)
+        proposal = Proposal(now.version.id, label, data, render, self.scenario.read_bytes())
         self._proposals[key] = proposal
         return proposal
 
@@ -224,14 +207,16 @@ class Workspace:
     def apply(self, proposal: Proposal, option: int, expected: int, when: str = "") -> Version:
         """Publish ``proposal``'s option ``option`` as the new version, if ``expected`` is still
         the current version (else :class:`cadence.history.Stale`, nothing changed)."""
-        if option not in {o.id for o in proposal.options}:
-            known = [o.id for o in proposal.options]
-            raise InputError(f"no option {option}; the options are {known}")
+        if proposal.data.get("status") == "refused":
+            raise InfeasibleError(f"refused, nothing changed: {proposal.data.get('message')}")
+        if option not in proposal.option_ids:
+            raise InputError(f"no option {option}; the options are {proposal.option_ids}")
         with self.writing("cadence app: apply"):
             head = self.history.head()
             if head is None or head.id != expected or proposal.version != expected:
                 raise Stale(expected, head.id if head else None)
-            version = self.history.apply(proposal.files, proposal.scenario, proposal.label, when)
+            files = proposal.render(option)
+            version = self.history.apply(files, proposal.scenario, proposal.label, when)
         self._proposals.clear()
         return version
 
@@ -240,6 +225,16 @@ class Workspace:
             version = self.history.undo(expected)
         self._proposals.clear()
         return version
+
+    def _checked(self, violations: Any, files: dict[str, bytes]) -> dict[str, bytes]:
+        """The files of a checked plan (a plan the verifier faults is never published), with
+        the folder's recorded web address kept."""
+        if violations:
+            raise InputError("; ".join(str(v) for v in violations))
+        files = dict(files)
+        if PUBLISHED_AT not in files and (self.folder / PUBLISHED_AT).is_file():
+            files[PUBLISHED_AT] = (self.folder / PUBLISHED_AT).read_bytes()
+        return files
 
     def _replan(
         self,
@@ -250,35 +245,18 @@ class Workspace:
         label: str,
         scenario_bytes: bytes,
     ) -> Proposal:
+        """A scenario edit re-planned as ``cadence plan`` re-plans: one option, every rule."""
         done = replan.run(
             loaded.scenario, self.scenario.stem, state, self.settings, now.cutoff, progress, 0,
             Where(loaded.locations, self.scenario.name),
         )  # fmt: skip
-        if done.violations:  # the solver and the verifier disagree: never offer such a plan
-            raise InputError("; ".join(str(v) for v in done.violations))
-        files = dict(done.files)
-        if PUBLISHED_AT not in files and (self.folder / PUBLISHED_AT).is_file():
-            files[PUBLISHED_AT] = (self.folder / PUBLISHED_AT).read_bytes()
-        report = files.get("andringar.md", b"").decode("utf-8")
-        option = _option(1, "Alla regler hålls", done.entries or (), report)
-        return Proposal(now.version.id, label, (option,), files, scenario_bytes)
-
-
-def _change(scenario: Scenario, state: State, request: Request, cutoff: date) -> Change:
-    """The library's own checks of a change (:mod:`cadence.replan`), as the CLI makes them."""
-    if request.kind in ("move", "cancel") and not request.meeting:
-        raise InputError(f"{request.kind}: which meeting ('meeting')?")
-    if request.kind == "move":
-        if request.day is None:
-            raise InputError("move: to which date ('date')?")
-        assert request.meeting is not None
-        return replan.move(scenario, state, request.meeting, request.day, request.at, cutoff)
-    if request.kind == "cancel":
-        assert request.meeting is not None
-        return replan.cancel(scenario, state, request.meeting, cutoff)
-    if not request.group or request.day is None:
-        raise InputError("add: which group ('group') and date ('date')?")
-    return replan.add(scenario, state, request.group, request.day, request.at, cutoff)
+        files = self._checked(done.violations, done.files)
+        data = {
+            "status": "choose",
+            "refusal": None,
+            "options": [_option(1, done.entries or ())],
+        }
+        return Proposal(now.version.id, label, data, lambda _: files, scenario_bytes)
 
 
 def _label(scenario: Scenario, state: State, change: Change) -> str:
@@ -297,25 +275,33 @@ def _label(scenario: Scenario, state: State, change: Change) -> str:
     return f"Lade till {change.meeting} ({scenario.group(change.group).name}) {when}"
 
 
-def _option(
-    number: int, title: str, entries: tuple[Entry, ...] | list[Entry], report: str
-) -> Option:
-    """An option from a re-plan's change report: its meeting moves, shift and whom to tell."""
+def _option(number: int, entries: tuple[Entry, ...]) -> dict[str, Any]:
+    """A re-plan's change report as one option, in :func:`cadence.options.to_json`'s form."""
     moves = []
+    people: dict[str, None] = {}
     shift = 0
-    people: set[str] = set()
-    groups: set[str] = set()
     for entry in entries:
-        people.update(entry.people)
-        groups.update(entry.groups)
+        people.update(dict.fromkeys(entry.people))
         if entry.kind == "punkt":
             continue
-        old = entry.old_start.isoformat() if entry.old_start else None
-        new = entry.new_start.isoformat() if entry.new_start else None
         if entry.old_start and entry.new_start:
             shift += abs((entry.new_start.date() - entry.old_start.date()).days)
-        moves.append(Move(entry.meeting, entry.group, old, new, entry.kind, entry.reason))
-    return Option(
-        number, title, tuple(moves), shift, (), tuple(sorted(people)), tuple(sorted(groups)),
-        report,
-    )  # fmt: skip
+        moves.append(
+            {
+                "meeting": entry.meeting,
+                "group": entry.group,
+                "from": entry.old_start.isoformat() if entry.old_start else None,
+                "to": entry.new_start.isoformat() if entry.new_start else None,
+                "asked": False,
+            }
+        )
+    return {
+        "id": number,
+        "moves": moves,
+        "other_moves": len(moves),
+        "shift_days": shift,
+        "within_limits": True,
+        "bends": [],
+        "notify": sorted(people),
+        "summary": report_text(entries) if entries else "Inga möten flyttas.",
+    }

@@ -287,8 +287,8 @@ def _change(body: dict[str, Any]) -> Change:
         raise InputError("'kind' must be move, cancel or add")
     return Change(
         kind=kind,
-        meeting=_text(body, "meeting", kind != "add"),
-        group=_text(body, "group", kind == "add"),
+        meeting=_text(body, "meeting", kind != "add") or "",
+        group=_text(body, "group", kind == "add") or "",
         day=_date(body, "date", kind != "cancel"),
         at=_time(body, "time"),
     )
@@ -316,7 +316,7 @@ def _edited(workspace: Workspace, body: dict[str, Any]) -> edit.Edited:
 
 
 def _option(body: dict[str, Any]) -> int:
-    value = body.get("option", 1)
+    value = body.get("option")
     if not isinstance(value, int) or isinstance(value, bool):
         raise InputError("'option' must be the number of an option")
     return value

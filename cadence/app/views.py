@@ -8,7 +8,6 @@ from the plan, the calendar and the chair terms, each as the feeds say them.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -17,7 +16,7 @@ from cadence.export import ics, wheel
 from cadence.instance import attendees
 from cadence.plan import Meeting
 from cadence.scenario import Scenario
-from cadence.session import Current, Option, Proposal
+from cadence.session import Current, Proposal
 
 KIND_NAMES = {
     "arbetsgrupp": "Arbetsgrupper",
@@ -127,26 +126,15 @@ def feeds(current: Current) -> list[dict[str, Any]]:
     ]
 
 
-def option_json(option: Option) -> dict[str, Any]:
-    data = asdict(option)
-    data["moves"] = [
-        {
-            "meeting": m.meeting,
-            "group": m.group,
-            "from": m.old,
-            "to": m.new,
-            "kind": m.kind,
-            "reason": m.reason,
-        }
-        for m in option.moves
-    ]
-    return data
-
-
 def proposal_json(proposal: Proposal) -> dict[str, Any]:
-    return {
-        "status": "choose",
-        "version": proposal.version,
-        "label": proposal.label,
-        "options": [option_json(o) for o in proposal.options],
-    }
+    """``POST /api/changes``: the options (:func:`cadence.options.to_json`'s form) with the
+    version they were computed against and the change in words. ``status`` is ``choose``
+    whenever there are options (the app never applies without being asked), ``refused``
+    otherwise; ``answer`` is what ``cadence move`` would do (``applied``: at once)."""
+    data = dict(proposal.data)
+    answer = data.get("status")
+    data["answer"] = answer
+    data["status"] = "refused" if answer == "refused" else "choose"
+    data["version"] = proposal.version
+    data["label"] = proposal.label
+    return data

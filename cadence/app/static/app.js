@@ -269,14 +269,17 @@ function highlight(option) {
 async function propose(body, url, target) {
   body.version = plan.version;
   target.replaceChildren();
-  const { status, data } = await api("POST", url, body, "Räknar på ändringen");
+  const answer = await api("POST", url, body, "Räknar på ändringen");
+  const status = answer.status;
+  let data = answer.data;
   if (status !== 200 || data.status !== "choose") {
+    if (data.status === "refused") data = { message: data.message || data.refusal };
     target.replaceChildren(problemBox(data, status));
     return;
   }
   const list = el("div", { class: "option-list" },
     el("h3", { text: `Så här kan ändringen göras: ${data.label}` }));
-  for (const option of data.options) list.append(optionCard(option, body, url, target));
+  data.options.forEach((option, index) => list.append(optionCard(option, index + 1, body, url, target)));
   const cancel = el("button", { type: "button", class: "secondary", text: "Avbryt, ändra inget" });
   cancel.addEventListener("click", () => { clearHighlights(); target.replaceChildren(); });
   list.append(cancel);
@@ -284,26 +287,30 @@ async function propose(body, url, target) {
   if (data.options.length) highlight(data.options[0]);
 }
 
-function optionCard(option, body, url, target) {
+function optionCard(option, number, body, url, target) {
   const rows = el("tbody");
   for (const move of option.moves) {
-    rows.append(el("tr", { class: move.to ? (move.from ? "moved" : "added") : "removed" },
+    const kind = move.to ? (move.from ? "moved" : "added") : "removed";
+    rows.append(el("tr", { class: kind },
       el("td", { text: move.meeting }), el("td", { text: when(move.from) }),
-      el("td", { text: move.to ? when(move.to) : "inställt" }), el("td", { text: move.reason })));
+      el("td", { text: move.to ? when(move.to) : "inställt" }),
+      el("td", { text: move.asked ? "din ändring" : "följer med" })));
   }
   const table = el("table", { class: "moves" },
-    el("caption", { text: `${option.moves.length} möte(n) ändras, sammanlagt ${option.shift_days} dagars förskjutning` }),
+    el("caption", { text: `${option.other_moves} andra möte(n) flyttas, sammanlagt ${option.shift_days} dagar` }),
     el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Möte" }),
       el("th", { scope: "col", text: "Från" }), el("th", { scope: "col", text: "Till" }),
-      el("th", { scope: "col", text: "Orsak" }))), rows);
+      el("th", { scope: "col", text: "Varför" }))), rows);
   const bends = option.bends.length
     ? el("ul", { class: "bends" }, ...option.bends.map((b) =>
-      el("li", { text: `Avsteg: ${b.rule} ${b.amount || ""} [${b.line || ""}]` })))
+      el("li", {}, el("strong", { text: "Avsteg: " }), b.words || b.rule,
+        b.line ? el("span", { class: "where", text: ` [${b.line}]` }) : null)))
     : el("p", { text: "Alla regler hålls." });
   const notify = el("p", { class: "notify" },
-    el("strong", { text: "Meddela: " }),
-    [...option.groups, ...option.notify].join(", ") || "ingen");
-  const apply = el("button", { type: "button", class: "apply", text: `Genomför alternativ ${option.id}` });
+    el("strong", { text: "Meddela: " }), option.notify.join(", ") || "ingen");
+  const summary = el("details", {}, el("summary", { text: "Texten att skicka vidare" }),
+    el("pre", { class: "summary", text: option.summary }));
+  const apply = el("button", { type: "button", class: "apply", text: `Genomför alternativ ${number}` });
   apply.addEventListener("click", async () => {
     const { status, data } = await api("POST", url + "/apply", { ...body, option: option.id },
       "Genomför ändringen");
@@ -314,8 +321,9 @@ function optionCard(option, body, url, target) {
       target.replaceChildren(problemBox(data, status));
     }
   });
-  const card = el("section", { class: "option", "aria-label": `Alternativ ${option.id}: ${option.title}` },
-    el("h4", { text: `${option.id}. ${option.title}` }), table, bends, notify, apply);
+  const title = option.bends.length ? "med avsteg" : "alla regler hålls";
+  const card = el("section", { class: "option", "aria-label": `Alternativ ${number}: ${title}` },
+    el("h4", { text: `Alternativ ${number}: ${title}` }), table, bends, notify, summary, apply);
   card.addEventListener("mouseenter", () => highlight(option));
   card.addEventListener("focusin", () => highlight(option));
   return card;
