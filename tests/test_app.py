@@ -248,3 +248,16 @@ def test_files_serves_feeds_but_nothing_hidden(setup):
     assert feed.text.startswith("BEGIN:VCALENDAR")
     assert client.get("/files/.history/HEAD").status_code == 404
     assert client.get("/files/..%2Ftiny.yaml").status_code == 404
+
+
+def test_rows_follow_the_chain_then_the_groups_beside_it():
+    """Sörmland's grid: arbetsgrupper, beredningsgrupper, LSG, NSV, then networks and the
+    dialogue day, as a sammanträdesplan lists bodies."""
+    from cadence import loader
+    from cadence.app.views import group_order
+
+    scenario = loader.load(Path(__file__).parent.parent / "scenarios" / "sormland-2026.yaml").scenario
+    assert [kind for kind, _ in group_order(scenario)] == [
+        "arbetsgrupp", "beredningsgrupp", "styrgrupp", "nämnd", "nätverk", "dialogdag",
+    ]  # fmt: skip
+    assert group_order(scenario)[4][1] == ["SCN", "IFO", "MASMAR"]

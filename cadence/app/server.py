@@ -44,7 +44,7 @@ from cadence.export import wheel
 from cadence.export.report import MARKDOWN as REPORT_MD
 from cadence.history import Stale
 from cadence.output import Busy
-from cadence.progress import describe
+from cadence.progress import gap
 from cadence.serve import TYPES, resolve
 from cadence.session import Proposal, Workspace
 from cadence.session import Request as Change
@@ -75,8 +75,12 @@ class Work:
             self.phase, self.started, self.best, self.error = phase, time.monotonic(), "", ""
 
     def progress(self, elapsed: float, objective: float, bound: float) -> None:
+        share = gap(objective, bound)
+        best = f"bästa plan hittills {objective:.0f}"
+        if share is not None:
+            best += f", högst {share:.0%} från den bästa möjliga"
         with self.lock:
-            self.best = describe(objective, bound)
+            self.best = best
 
     def end(self, error: str = "") -> None:
         with self.lock:

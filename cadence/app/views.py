@@ -29,8 +29,35 @@ KIND_NAMES = {
 
 
 def group_order(scenario: Scenario) -> list[tuple[str, list[str]]]:
-    """(kind, group ids) down the chain: arbetsgrupper first, the deciding body, then the rest."""
-    return [(level.kind, list(level.groups)) for level in wheel.levels(scenario)]
+    """(kind, group ids) down the chain, as a sammanträdesplan lists bodies: the kinds on the
+    longest chain of preparation first, from those who prepare (arbetsgrupper) to the body that
+    decides (NSV), then the kinds beside it (networks, a dialogue day), in the årshjul's order."""
+    feeds = {g.id: [f.to for f in g.feeds] for g in scenario.groups}
+    prepared_by: dict[str, list[str]] = {g: [] for g in feeds}
+    for source, targets in feeds.items():
+        for target in targets:
+            prepared_by[target].append(source)
+    memo: dict[tuple[str, bool], int] = {}
+
+    def length(group: str, down: bool) -> int:
+        """Links on the longest chain from ``group`` to a deciding body (or from a source)."""
+        key = (group, down)
+        if key not in memo:
+            memo[key] = 0  # the loader refuses cycles; this only guards the recursion
+            nxt = feeds[group] if down else prepared_by[group]
+            memo[key] = max((1 + length(n, down) for n in nxt), default=0)
+        return memo[key]
+
+    longest = max((length(g, True) + length(g, False) for g in feeds), default=0)
+    height: dict[str, int] = {}
+    for g in feeds:
+        if longest and length(g, True) + length(g, False) == longest:
+            kind = scenario.group(g).kind
+            height[kind] = max(height.get(kind, 0), length(g, True))
+    levels = wheel.levels(scenario)
+    main = sorted((lv for lv in levels if lv.kind in height), key=lambda lv: -height[lv.kind])
+    rest = [lv for lv in levels if lv.kind not in height]
+    return [(level.kind, list(level.groups)) for level in (*main, *rest)]
 
 
 def months(scenario: Scenario) -> list[date]:

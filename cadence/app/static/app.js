@@ -8,6 +8,9 @@ const dataNode = document.getElementById("plan-data");
 const plan = dataNode ? JSON.parse(dataNode.textContent) : null;
 const byId = new Map(plan ? plan.meetings.map((m) => [m.id, m]) : []);
 const WEEKDAYS = ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"];
+const RULE_KINDS = { chain: "kedja", kallelse: "kallelse", weekdays: "veckodagar", count: "antal",
+  spacing: "avstånd", fixed: "fast datum", firm: "fasta datum", chair: "ordförande",
+  people: "personer", item: "punkt", calendar: "kalender", bent: "avsteg" };
 const MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
   "september", "oktober", "november", "december"];
 
@@ -214,7 +217,7 @@ async function explainMeeting(id) {
   if (status !== 200) { target.replaceChildren(problemBox(data, status)); return; }
   const rules = el("ul", { class: "rules" });
   for (const rule of data.rules) {
-    rules.append(el("li", {}, el("span", { class: "kind", text: rule.kind }), " ", rule.text,
+    rules.append(el("li", {}, el("span", { class: "kind", text: RULE_KINDS[rule.kind] || rule.kind }), " ", rule.text,
       rule.where ? el("span", { class: "where", text: ` [${rule.where}]` }) : null));
   }
   const days = el("table", { class: "alternatives" },
