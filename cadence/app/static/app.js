@@ -136,11 +136,13 @@ function openPanel(title, ...content) {
   panelBody.replaceChildren(...content);
   optionsBox.replaceChildren();
   panel.hidden = false;
+  document.body.classList.add("panel-open");
   panel.focus();
 }
 
 function closePanel() {
   panel.hidden = true;
+  document.body.classList.remove("panel-open");
   clearHighlights();
   if (opener) opener.focus();
 }
@@ -304,13 +306,17 @@ function optionCard(option, number, body, url, target) {
     el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Möte" }),
       el("th", { scope: "col", text: "Från" }), el("th", { scope: "col", text: "Till" }),
       el("th", { scope: "col", text: "Varför" }))), rows);
+  if (!option.moves.length) rows.append(el("tr", {}, el("td", { colspan: 4, text: "Inga möten flyttas." })));
   const bends = option.bends.length
     ? el("ul", { class: "bends" }, ...option.bends.map((b) =>
       el("li", {}, el("strong", { text: "Avsteg: " }), b.words || b.rule,
         b.line ? el("span", { class: "where", text: ` [${b.line}]` }) : null)))
     : el("p", { text: "Alla regler hålls." });
-  const notify = el("p", { class: "notify" },
-    el("strong", { text: "Meddela: " }), option.notify.join(", ") || "ingen");
+  const notify = option.notify.length
+    ? el("details", { class: "notify" },
+      el("summary", { text: `Meddela ${option.notify.length} person(er)` }),
+      el("p", { text: option.notify.join(", ") }))
+    : el("p", { class: "notify", text: "Ingen behöver meddelas." });
   const summary = el("details", {}, el("summary", { text: "Texten att skicka vidare" }),
     el("pre", { class: "summary", text: option.summary }));
   const apply = el("button", { type: "button", class: "apply", text: `Genomför alternativ ${number}` });
@@ -389,8 +395,12 @@ document.addEventListener("drop", (event) => {
   const m = byId.get(dragged);
   dragged = null;
   if (!m || m.group !== cell.dataset.group) return;
-  const day = sameWeekdayIn(cell.dataset.month, m.date);
   opener = document.querySelector(`button.meeting[data-id="${CSS.escape(m.id)}"]`);
+  if (cell.dataset.month === m.date.slice(0, 7)) {  // the same month: pick the day by hand
+    showMeeting(m.id, opener);
+    return;
+  }
+  const day = sameWeekdayIn(cell.dataset.month, m.date);
   openPanel(`Flytta ${m.id}`, el("p", { text: `Från ${when(m.start)} till ${swedishDate(day)}?` +
     " Ändra datumet om du vill, och välj sedan ett alternativ." }), moveForm(m, day));
   propose({ kind: "move", meeting: m.id, date: day, time: m.time }, "/api/changes", optionsBox);
