@@ -261,3 +261,43 @@ def test_rows_follow_the_chain_then_the_groups_beside_it():
         "arbetsgrupp", "beredningsgrupp", "styrgrupp", "nämnd", "nätverk", "dialogdag",
     ]  # fmt: skip
     assert group_order(scenario)[4][1] == ["SCN", "IFO", "MASMAR"]
+
+
+KILLED_APPLY = """
+import os, signal, sys
+from datetime import date
+from pathlib import Path
+from cadence import solver
+from cadence.options import Request
+from cadence.session import Workspace
+workspace = Workspace(Path(sys.argv[1]), Path(sys.argv[2]), date(2026, 1, 1),
+                      solver.Settings(time_limit=5))
+proposal = workspace.propose(Request("cancel", meeting="AGB-2026-02"))
+real, count = os.replace, 0
+def dying(src, dst):
+    global count
+    count += 1
+    if Path(dst).suffix == ".ics" and count > 12:  # in the middle of the feeds
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(src, dst)
+os.replace = dying
+workspace.apply(proposal, proposal.option_ids[0], 1)
+"""
+
+
+def test_a_kill_in_the_middle_of_an_apply_leaves_the_published_version(setup):
+    """An apply killed while it replaces the feeds: the next request finds version 1, byte for
+    byte (the journal is recovered under the folder's lock before anything is read)."""
+    import subprocess
+    import sys
+
+    client, workspace = setup
+    before = snapshot(workspace.folder)
+    run = subprocess.run(
+        [sys.executable, "-c", KILLED_APPLY, str(workspace.scenario), str(workspace.folder)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode == -9, run.stderr
+    assert snapshot(workspace.folder) != before  # half written
+    assert client.get("/api/plan").json()["version"] == 1
+    assert snapshot(workspace.folder) == before
