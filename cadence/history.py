@@ -129,7 +129,25 @@ class History:
     def scenario_bytes(self, version: Version) -> bytes | None:
         return None if version.scenario is None else self._object(version.scenario)
 
+    def announced(self) -> Version | None:
+        """The version the coordinator last told the groups about (:meth:`announce`), or None."""
+        path = self.root / "ANNOUNCED"
+        if not path.is_file():
+            return None
+        text = path.read_text(encoding="utf-8").strip()
+        if not text.isdigit() or not self._meta(int(text)).is_file():
+            return None
+        return self.version(int(text))
+
     # -- writing (the caller holds the folder's lock) ----------------------------------------
+
+    def announce(self, expected: int) -> Version:
+        """Record that the changes up to the current version (``expected``) have been sent."""
+        head = self.head()
+        if head is None or head.id != expected:
+            raise Stale(expected, head.id if head else None)
+        _atomic_write(self.root / "ANNOUNCED", f"{head.id}\n".encode())
+        return head
 
     def recover(self) -> bool:
         """Finish what a killed apply or undo left: write back the version it was leaving.

@@ -9,6 +9,7 @@ as ``cadence move`` does on the command line.
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,10 +22,11 @@ from cadence import explain as explaining
 from cadence import loader, replan, solver, sv
 from cadence import options as choosing
 from cadence.clash import Where
+from cadence.diff import compare
 from cadence.edit import Edited
 from cadence.errors import InfeasibleError, InputError
 from cadence.export.report import CSV as REPORT_CSV
-from cadence.export.report import Entry, read_csv
+from cadence.export.report import Entry, markdown, read_csv
 from cadence.export.report import text as report_text
 from cadence.history import History, Stale, Version
 from cadence.instance import Instance
@@ -133,6 +135,51 @@ class Workspace:
         return explaining.explain(
             now.loaded, self.scenario.stem, now.state, meeting, settings, cutoff, now.report
         )
+
+    def since_announced(self) -> tuple[Version | None, str]:
+        """The change report (andringar.md's form) from the version last announced to the
+        groups to the current one: each meeting's net change (:func:`cadence.diff.compare` of
+        the two plan.json), with the reason and the people from the latest change report that
+        names it. Empty text when nothing changed."""
+        head = self.history.head()
+        base = self.history.announced()
+        if base is None:
+            lineage = self.history.lineage()
+            base = lineage[-1] if lineage else None
+        if head is None or base is None or base.id == head.id:
+            return base, ""
+        newer = []  # the versions after the announced one, newest first
+        for version in self.history.lineage():
+            if version.id == base.id:
+                break
+            newer.append(version)
+        with tempfile.TemporaryDirectory(prefix="cadence-since-") as tmp:
+            old, new = Path(tmp) / "old.json", Path(tmp) / "new.json"
+            old.write_bytes(self.history.files(base)["plan.json"])
+            new.write_bytes(self.history.files(head)["plan.json"])
+            entries = list(compare(old, new))
+            told: dict[tuple[str, str], Entry] = {}
+            for version in reversed(newer):  # oldest first: the latest word wins
+                data = self.history.files(version).get(REPORT_CSV)
+                if data is None:
+                    continue
+                path = Path(tmp) / f"{version.id}.csv"
+                path.write_bytes(data)
+                for entry in read_csv(path):
+                    told[(entry.kind, entry.meeting)] = entry
+        enriched = []
+        for entry in entries:
+            known = told.get((entry.kind, entry.meeting))
+            if known is not None and entry.kind != "punkt":
+                entry = replace(entry, reason=known.reason, groups=known.groups,
+                                people=known.people)  # fmt: skip
+            enriched.append(entry)
+        scenario = self.load().scenario
+        return base, markdown(scenario, tuple(enriched)) if enriched else ""
+
+    def announce(self, expected: int) -> Version:
+        with self.writing("cadence app: announce"):
+            return self.history.announce(expected)
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -301,3 +301,24 @@ def test_a_kill_in_the_middle_of_an_apply_leaves_the_published_version(setup):
     assert snapshot(workspace.folder) != before  # half written
     assert client.get("/api/plan").json()["version"] == 1
     assert snapshot(workspace.folder) == before
+
+
+def test_the_report_since_the_last_announcement_sums_the_changes(setup):
+    """Two changes: the publish page's report lists both, with reasons; marked as sent, none."""
+    client, workspace = setup
+    first = {"kind": "move", "meeting": "AGB-2026-02", "date": "2026-03-24", "version": 1}
+    assert post(client, "/api/changes/apply", first | {"option": 0}).json()["version"] == 2
+    second = {"kind": "cancel", "meeting": "AGA-2026-03", "version": 2}
+    option = post(client, "/api/changes", second).json()["options"][0]["id"]
+    assert post(client, "/api/changes/apply", second | {"option": option}).json()["version"] == 3
+    _, text = workspace.since_announced()
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "möte" not in line]
+    assert [row.split(" | ")[:2] for row in rows] == [
+        ["| flyttat", "AGB-2026-02"], ["| inställt", "AGA-2026-03"], ["| punkt", "BG-2026-03"],
+    ]  # fmt: skip
+    assert "flyttat av samordnaren" in rows[0] and "Ordförande B" in rows[0]
+    assert "AGB-2026-02" in client.get("/").text.split('id="report"')[1].split("</textarea>")[0]
+    assert post(client, "/api/announce", {"version": 2}).status_code == 409
+    assert post(client, "/api/announce", {"version": 3}).json()["version"] == 3
+    assert workspace.since_announced()[1] == ""
+    assert "Inga ändringar sedan version 3 skickades" in client.get("/").text

@@ -383,7 +383,7 @@ def create_app(config: Config) -> Any:
         by_group: dict[str, dict[str, list[dict[str, Any]]]] = {}
         for m in data["meetings"]:
             by_group.setdefault(m["group"], {}).setdefault(m["date"][:7], []).append(m)
-        report = workspace.folder / REPORT_MD
+        _, since = workspace.since_announced()
         html = templates.get_template("index.html").render(
             csrf=config.csrf,
             plan=data,
@@ -397,7 +397,9 @@ def create_app(config: Config) -> Any:
             feeds=views.feeds(now),
             base=scenario.publish.base,
             folder=workspace.folder,
-            report=report.read_text(encoding="utf-8") if report.is_file() else "",
+            report=since,
+            announced=workspace.history.announced(),
+            has_report=(workspace.folder / REPORT_MD).is_file(),
             lineage=workspace.history.lineage(),
             start_times=sorted({t for g in scenario.groups for t in g.start_times}),
         )
@@ -476,6 +478,15 @@ def create_app(config: Config) -> Any:
 
         return await _threaded(lambda: answer(job))
 
+    async def announce(request: Request) -> Response:
+        body = await _body(request)
+
+        def job() -> Response:
+            version = workspace.announce(_version(body))
+            return JSONResponse({"status": "announced", "version": version.id})
+
+        return await _threaded(lambda: answer(job))
+
     def history(request: Request) -> Response:
         def job() -> Response:
             workspace.current()  # records a change made outside the app first
@@ -510,6 +521,7 @@ def create_app(config: Config) -> Any:
         Route("/api/edits", edits, methods=["POST"]),
         Route("/api/edits/apply", apply_edit, methods=["POST"]),
         Route("/api/undo", undo, methods=["POST"]),
+        Route("/api/announce", announce, methods=["POST"]),
         Route("/api/history", history),
         Route("/api/status", status),
         Route("/files/{path:path}", files),

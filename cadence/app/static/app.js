@@ -417,6 +417,15 @@ if (undoButton) {
   });
 }
 
+const announceButton = document.getElementById("announce");
+if (announceButton) {
+  announceButton.addEventListener("click", async () => {
+    const { status, data } = await api("POST", "/api/announce", { version: plan.version });
+    if (status === 200) location.reload();
+    else announceButton.after(problemBox(data, status));
+  });
+}
+
 const copyReport = document.getElementById("copy-report");
 if (copyReport) {
   copyReport.addEventListener("click", () => {
