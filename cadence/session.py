@@ -159,6 +159,7 @@ class Workspace:
             new.write_bytes(self.history.files(head)["plan.json"])
             entries = list(compare(old, new))
             told: dict[tuple[str, str], Entry] = {}
+            bent: list[Entry] = []
             for version in reversed(newer):  # oldest first: the latest word wins
                 data = self.history.files(version).get(REPORT_CSV)
                 if data is None:
@@ -167,7 +168,9 @@ class Workspace:
                 path.write_bytes(data)
                 for entry in read_csv(path):
                     told[(entry.kind, entry.meeting)] = entry
-        enriched = []
+                    if entry.kind == "avsteg" and entry not in bent:
+                        bent.append(entry)  # a rule bent on the way is news, not a net change
+        enriched = list(bent)
         for entry in entries:
             known = told.get((entry.kind, entry.meeting))
             if known is not None and entry.kind != "punkt":

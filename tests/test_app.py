@@ -322,3 +322,16 @@ def test_the_report_since_the_last_announcement_sums_the_changes(setup):
     assert post(client, "/api/announce", {"version": 3}).json()["version"] == 3
     assert workspace.since_announced()[1] == ""
     assert "Inga ändringar sedan version 3 skickades" in client.get("/").text
+
+
+def test_an_applied_bend_is_shown_with_its_line(setup):
+    """Option 2 of AGB-2026-02 → 15 April bends AGB's lead: the plan lists it, AGB's row marks it."""
+    client, _ = setup
+    body = {"kind": "move", "meeting": "AGB-2026-02", "date": "2026-04-15", "version": 1}
+    assert post(client, "/api/changes/apply", body | {"option": 2}).json()["version"] == 2
+    bends = client.get("/api/plan").json()["bends"]
+    assert [(b["rule"], b["group"], b["line"]) for b in bends] == [("lead_max", "AGB", "tiny.yaml:54")]
+    assert bends[0]["words"] == "ledtid AGB → BG 78 dagar (högst 42, rad 54)"
+    page = client.get("/").text
+    assert "Avsteg som gäller i planen" in page
+    assert "avsteg: ledtid AGB → BG 78 dagar" in page.split('data-group="AGB"')[1]

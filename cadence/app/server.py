@@ -396,6 +396,7 @@ def create_app(config: Config) -> Any:
             wheels=[wheel.wheel_svg(scenario, now.plan, t) for t in wheel.years(scenario)],
             feeds=views.feeds(now),
             base=scenario.publish.base,
+            host=request.headers.get("host", f"127.0.0.1:{config.port}"),
             folder=workspace.folder,
             report=since,
             announced=workspace.history.announced(),

@@ -12,6 +12,9 @@ from datetime import date
 from typing import Any
 
 from cadence import sv
+from cadence.bends import path as bend_path
+from cadence.bends import words
+from cadence.clash import Where
 from cadence.export import ics, wheel
 from cadence.instance import attendees
 from cadence.plan import Meeting
@@ -70,7 +73,43 @@ def months(scenario: Scenario) -> list[date]:
     return out
 
 
-def meeting_json(current: Current, meeting: Meeting) -> dict[str, Any]:
+def bends(current: Current) -> list[dict[str, str]]:
+    """The rules the coordinator chose to bend (recorded in plan.json), in her words with
+    their lines (:func:`cadence.bends.words`)."""
+    scenario = current.loaded.scenario
+    where = Where(current.loaded.locations, current.loaded.source.name)
+    out = []
+    for bend in current.state.bends:
+        line = where.of(bend_path(scenario, bend))
+        out.append(
+            {
+                "rule": bend.rule,
+                "group": bend.group,
+                "meeting": bend.meeting,
+                "day": bend.day.isoformat() if bend.day else "",
+                "line": line,
+                "words": words(bend, line),
+            }
+        )
+    return out
+
+
+def _bends_of(meeting: Meeting, bent: list[dict[str, str]]) -> list[str]:
+    """A decided or firm date moved by a bend marks that meeting; other bends (a lead, a gap)
+    bind the group's meetings as a whole and are marked on its row."""
+    day = meeting.start.date().isoformat()
+    return [
+        b["words"]
+        for b in bent
+        if b["group"] == meeting.group
+        and b["rule"] in ("fixed", "firm")
+        and (b["meeting"] == meeting.id or b["day"] == day)
+    ]
+
+
+def meeting_json(
+    current: Current, meeting: Meeting, bent: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
     scenario = current.loaded.scenario
     group = scenario.group(meeting.group)
     day = meeting.start.date()
@@ -107,7 +146,7 @@ def meeting_json(current: Current, meeting: Meeting) -> dict[str, Any]:
         "location": meeting.location,
         "note": meeting.note,
         "restart": restart,
-        "bends": [],
+        "bends": _bends_of(meeting, bent or []),
         "status": "held" if held else (record.status if record else "planned"),
         "sequence": record.sequence if record else 0,
         "firm": bool(group.firm or group.kind in scenario.firm_kinds),
@@ -118,6 +157,7 @@ def plan_json(current: Current) -> dict[str, Any]:
     """``GET /api/plan``: the version and every meeting, in date order."""
     scenario = current.loaded.scenario
     meetings = sorted(current.plan.meetings, key=lambda m: (m.start, m.id))
+    bent = bends(current)
     return {
         "version": current.version.id,
         "scenario": scenario.name,
@@ -132,7 +172,8 @@ def plan_json(current: Current) -> dict[str, Any]:
             for g in ids
         ],
         "people": [{"id": p.id, "name": p.name} for p in scenario.people],
-        "meetings": [meeting_json(current, m) for m in meetings],
+        "bends": bent,
+        "meetings": [meeting_json(current, m, bent) for m in meetings],
     }
 
 

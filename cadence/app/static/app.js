@@ -167,6 +167,7 @@ function showMeeting(id, button) {
     fact("Bereder", m.prepares_text.join(", ")),
     fact("Dagordning", m.agenda.join("; ")),
     fact("Plats", m.location),
+    fact("Avsteg", m.bends.join("; ")),
     fact("Obs", [m.note, m.restart, m.firm ? "Gruppens datum är fasta (beslutad sammanträdesplan)." : ""]
       .filter(Boolean).join(" ")),
     fact("Status", m.status === "held" ? "hållet" : "planerat"));
