@@ -139,6 +139,11 @@ def _applied(scenario: Scenario, bend: Bend) -> Scenario:
     return replace(scenario, groups=tuple(groups))
 
 
+def _day(day: date) -> str:
+    """``torsdag 26 mars 2026``."""
+    return f"{sv.weekday(day)} {sv.day_month(day)} {day.year}"
+
+
 def line_number(line: str) -> str:
     """``sormland-2026.yaml:227`` → ``227`` (the file is the coordinator's own)."""
     return line.rpartition(":")[2] if ":" in line else line
@@ -162,11 +167,12 @@ def words(bend: Bend, line: str) -> str:
     if bend.rule == "min_gap":
         return f"{bend.group}: {bend.value} dagar mellan mötena (minst {bend.was}, {row})"
     assert bend.day is not None and bend.from_day is not None
-    moved = f"{sv.weekday(bend.from_day)} {bend.from_day} → {sv.weekday(bend.day)} {bend.day}"
+    moved = f"{_day(bend.from_day)} → {_day(bend.day)}"
     if bend.rule == "fixed":
         return f"{bend.group}s beslutade datum flyttas: {moved} ({row})"
     return (
-        f"{bend.meeting} flyttas: {moved}, om {bend.group} själv beslutar det (fasta datum, {row})"
+        f"{bend.meeting} flyttas: {moved}, om {bend.group} beslutar det "
+        f"({bend.group} har fasta datum, {row})"
     )
 
 
@@ -176,6 +182,6 @@ def ask(bend: Bend) -> str:
         assert bend.day is not None
         return (
             f"Fråga {bend.group}s sekreterare om {bend.group} kan flytta sitt möte till "
-            f"{sv.weekday(bend.day)} {bend.day}."
+            f"{_day(bend.day)}."
         )
     return ""

@@ -119,7 +119,7 @@ def explain(
         return None
     minimal = True
     core = [k for k in keys if k in first]
-    touched = _groups_of(inst, core)
+    touched = groups_of(inst, core)
     if touched is not None and len(touched) < len(inst.groups):
         # The deletion filter on the core's groups alone: each solve loads the whole model,
         # two seconds a solve on Sörmland 2026 whatever the rules assumed. The other groups'
@@ -148,7 +148,7 @@ def explain(
     return Clash(rules, minimal, relaxations, account.spent, account.solves)
 
 
-def _groups_of(inst: instances.Instance, keys: list[RuleKey]) -> tuple[str, ...] | None:
+def groups_of(inst: instances.Instance, keys: list[RuleKey]) -> tuple[str, ...] | None:
     """The groups whose meetings the rules ``keys`` constrain (None: every group)."""
     found: set[str] = set()
     for key in keys:

@@ -1,11 +1,13 @@
 """The ``cadence`` command: thin click commands over library functions.
 
 Domain errors become exit codes here and nowhere else: 0 ok, 1 rules that cannot all hold or a
-plan with violations, 2 bad input.
+plan with violations, 2 bad input, 3 a change that needs the coordinator's choice (move, cancel
+or add printed its options and wrote nothing).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from collections.abc import Callable
@@ -13,19 +15,27 @@ from dataclasses import replace
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cadence import limits, loader, sv
 from cadence.calendar import WorkCalendar
-from cadence.errors import CadenceError, ImpossibleError, InfeasibleError, InputError
+from cadence.errors import (
+    CadenceError,
+    ChoiceNeeded,
+    ImpossibleError,
+    InfeasibleError,
+    InputError,
+)
 from cadence.progress import Progress
 from cadence.scenario import Publish, Scenario
 from cadence.state import FILE as STATE_FILE
-from cadence.state import Change, State
 from cadence.state import extra as state_extra
 from cadence.state import load as load_state
+
+if TYPE_CHECKING:
+    from cadence.options import Request
 
 DEFAULT_SCENARIO = Path("scenarios/sormland-2026.yaml")
 
@@ -220,6 +230,29 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _change_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of move, cancel and add: which option to apply, and JSON output."""
+    options = [
+        click.option(
+            "--option",
+            type=click.IntRange(min=1, max=9),
+            default=None,
+            metavar="N",
+            help="Apply option N of the ones printed when the change needs a choice (exit 3).",
+        ),
+        click.option(
+            "--json",
+            "as_json",
+            is_flag=True,
+            help="Print the answer (status, options, moves, bends) as JSON "
+            "(docs/changes.schema.json).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def _replan(
     scenario: Path,
     out: Path | None,
@@ -230,9 +263,12 @@ def _replan(
     dry_run: bool,
     wait: float,
     base_url: str | None = None,
-    change: Callable[[Scenario, State, date], Change] | None = None,
+    request: Request | None = None,
+    option: int | None = None,
+    as_json: bool = False,
 ) -> None:
-    """Load, (re-)plan with the published state and an optional new change, write, report.
+    """Load, (re-)plan with the published state and an optional new change (its options, see
+    :mod:`cadence.options`), write, report.
 
     The whole run holds the output folder's lock, so a second command waits and then re-plans
     from what this one wrote (or gives up after ``wait`` seconds, exit 2)."""
@@ -246,8 +282,9 @@ def _replan(
     command = " ".join(["cadence", *(a for a in sys.argv[1:3])])
     with nullcontext() if dry_run else lock(folder, command, wait):
         _replan_locked(
-            scenario, folder, time_limit, workers, as_of, keep_cancelled, dry_run, base_url, change
-        )
+            scenario, folder, time_limit, workers, as_of, keep_cancelled, dry_run, base_url,
+            request, option, as_json,
+        )  # fmt: skip
 
 
 def _replan_locked(
@@ -259,9 +296,11 @@ def _replan_locked(
     keep_cancelled: int,
     dry_run: bool,
     base_url: str | None,
-    change: Callable[[Scenario, State, date], Change] | None,
+    request: Request | None,
+    option: int | None,
+    as_json: bool,
 ) -> None:
-    from cadence import solver
+    from cadence import options, solver
     from cadence.clash import Where
     from cadence.export.report import MARKDOWN as REPORT
     from cadence.export.report import text
@@ -282,27 +321,42 @@ def _replan_locked(
         refuse_impossible(state, loaded.impossible)
     if state is not None and cutoff is None:
         cutoff = date.today()  # re-planning: what lies before today has taken place
-    if change is not None:
-        if state is None:
-            raise InputError(
-                f"{folder}: no published plan (plan.json) to change; run cadence plan first"
-            )
-        assert cutoff is not None
-        state = state.with_change(change(loaded.scenario, state, cutoff))
+    if request is not None and state is None:
+        raise InputError(
+            f"{folder}: no published plan (plan.json) to change; run cadence plan first"
+        )
     settings = solver.Settings(time_limit=time_limit, workers=workers)
+    lines = Where(loaded.locations, scenario.name)
     stream = sys.stderr
     with Progress(stream, live=stream.isatty()) as progress:
-        progress.phase("solving", "building the model, looking for a first plan")
-        try:
-            lines = Where(loaded.locations, scenario.name)
+        if request is not None:
+            assert state is not None and cutoff is not None
+            progress.phase("solving", "the change, and its options if it moves too much")
+            found = options.answer(
+                loaded.scenario, scenario.stem, state, request, settings, cutoff, lines
+            )
+            if as_json:
+                click.echo(json.dumps(options.to_json(found), ensure_ascii=False, indent=1))
+            if found.status == "refused":
+                raise InfeasibleError(f"refused, nothing changed: {found.refusal}")
+            if found.status == "choose" and option is None:
+                if not as_json:
+                    click.echo(options.text(found), nl=False)
+                raise ChoiceNeeded(
+                    f"a choice is needed: {options.why(found)}. Choose one of the "
+                    f"{len(found.options)} options above and run the command again with "
+                    "--option N (nothing was written)"
+                )
+            number = option or 1
+            if not as_json and found.status == "choose":
+                click.echo(found.option(number).summary)
+            done = options.apply(found, number, keep_cancelled)
+        else:
+            progress.phase("solving", "building the model, looking for a first plan")
             done = run(
                 loaded.scenario, scenario.stem, state, settings, cutoff, progress, keep_cancelled,
                 lines,
             )  # fmt: skip
-        except InfeasibleError as err:
-            if change is None:
-                raise
-            raise InfeasibleError(f"refused, nothing changed: {err}") from None
         if not done.violations and not dry_run:
             progress.phase("writing", str(folder))
             try:
@@ -314,6 +368,8 @@ def _replan_locked(
         for violation in done.violations:
             click.echo(f"violation: {violation}", err=True)
         raise CadenceError("the plan breaks the rules above; nothing was written")
+    if as_json:
+        return
     if result.status == "optimal":
         gap = " (proven best)"
     elif result.bound is None:
@@ -330,7 +386,8 @@ def _replan_locked(
         proof = "proven fewest" if result.moves.proven else "not proven fewest"
         click.echo(
             f"moved: {result.moves.count} published meeting(s) and {result.moves.items} "
-            f"agenda item(s) ({proof}, {result.moves.seconds:.2f} s); as of {cutoff}"
+            f"agenda item(s) ({proof}, {result.moves.seconds:.2f} s), shifted "
+            f"{result.moves.shift} day(s) in all; as of {cutoff}"
         )
     values = ", ".join(f"{goal} {value}" for goal, value in done.goal_values.items())
     click.echo(f"goals: {values}")
@@ -338,7 +395,7 @@ def _replan_locked(
     click.echo(f"meetings: {counts}")
     if done.entries is not None:
         click.echo(f"changes since the last publication (in Swedish, as in {REPORT}):")
-        click.echo(text(done.entries), nl=False)
+        click.echo(text(done.entries, done.shift), nl=False)
     if dry_run:
         click.echo(f"dry run: nothing written to {folder}")
     else:
@@ -370,6 +427,7 @@ def plan(
     "--time", "at", metavar="HH:MM", type=click.DateTime(formats=["%H:%M"]), help="New start time."
 )
 @_solve_options
+@_change_options
 @_domain_errors
 def move(
     meeting: str,
@@ -379,23 +437,22 @@ def move(
     **solve: Any,
 ) -> None:
     """Move MEETING (its id in plan.csv) to DATE (YYYY-MM-DD) and re-plan; the move is kept
-    by later runs.
+    by later runs. When keeping every rule would move too much, print the options and exit 3.
 
     \b
     Example: cadence move NSV-2026-04 2026-10-29 --out exports/sormland-2026
     """
-    from cadence import replan
+    from cadence.options import Request
 
-    def change(s: Scenario, state: State, cutoff: date) -> Change:
-        return replan.move(s, state, meeting, day.date(), at.time() if at else None, cutoff)
-
-    _replan(scenario, change=change, **solve)
+    request = Request("move", meeting=meeting, day=day.date(), at=at.time() if at else None)
+    _replan(scenario, request=request, **solve)
 
 
 @main.command()
 @click.argument("meeting")
 @scenario_argument
 @_solve_options
+@_change_options
 @_domain_errors
 def cancel(
     meeting: str,
@@ -403,16 +460,14 @@ def cancel(
     **solve: Any,
 ) -> None:
     """Cancel MEETING (its id in plan.csv) and re-plan: its group meets once less that year.
+    When keeping every rule would move too much, print the options and exit 3.
 
     \b
     Example: cadence cancel AVÄ-2026-05
     """
-    from cadence import replan
+    from cadence.options import Request
 
-    def change(s: Scenario, state: State, cutoff: date) -> Change:
-        return replan.cancel(s, state, meeting, cutoff)
-
-    _replan(scenario, change=change, **solve)
+    _replan(scenario, request=Request("cancel", meeting=meeting), **solve)
 
 
 @main.command()
@@ -423,6 +478,7 @@ def cancel(
     "--time", "at", metavar="HH:MM", type=click.DateTime(formats=["%H:%M"]), help="Start time."
 )
 @_solve_options
+@_change_options
 @_domain_errors
 def add(
     group: str,
@@ -432,17 +488,15 @@ def add(
     **solve: Any,
 ) -> None:
     """Add an extra meeting of GROUP on DATE (YYYY-MM-DD) and re-plan: the group meets once
-    more that year.
+    more that year. When keeping every rule would move too much, print the options and exit 3.
 
     \b
     Example: cadence add BGÄ 2026-11-26 --time 13:00
     """
-    from cadence import replan
+    from cadence.options import Request
 
-    def change(s: Scenario, state: State, cutoff: date) -> Change:
-        return replan.add(s, state, group, day.date(), at.time() if at else None, cutoff)
-
-    _replan(scenario, change=change, **solve)
+    request = Request("add", group=group, day=day.date(), at=at.time() if at else None)
+    _replan(scenario, request=request, **solve)
 
 
 @main.command()
@@ -524,17 +578,28 @@ def diff(old: Path, new: Path) -> None:
 @_domain_errors
 def check_plan(scenario: Path, plan_file: Path) -> None:
     """Check a plan against every hard rule of the scenario, without the solver."""
+    from cadence.bends import apply as bent
+    from cadence.bends import path as bend_path
+    from cadence.bends import words
+    from cadence.clash import Where
     from cadence.export.table import read_plan
     from cadence.verify import check
 
     loaded = _load(scenario)
-    # Beside a published state, the coordinator's added and cancelled meetings change the counts.
+    # Beside a published state, the coordinator's added and cancelled meetings change the counts,
+    # and the rules she chose to bend (an option of a change) are bent as decided.
     extra = None
+    rules = loaded.scenario
     if (plan_file.parent / STATE_FILE).exists():
         state = load_state(plan_file.parent, loaded.scenario, scenario.stem)
         extra = state_extra(state) if state else None
+        if state is not None and state.bends:
+            rules = bent(rules, state.bends)
+            for bend in state.bends:
+                lines = Where(loaded.locations, scenario.name)
+                click.echo(f"bent as decided: {words(bend, lines.of(bend_path(rules, bend)))}")
     limits.check_file(plan_file, limits.PLAN_BYTES, "plan file")
-    violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario), None, extra)
+    violations = check(rules, read_plan(plan_file, loaded.scenario), None, extra)
     for violation in violations:
         click.echo(str(violation))
     if violations:

@@ -47,10 +47,11 @@ Status = Literal["applied", "choose", "refused"]
 
 MAX_BENT = 4
 """Options that bend a rule, at most."""
+EXPLAIN_BUDGET = 4.0
+"""Deterministic seconds at most for finding which rules clash when nothing else may move."""
 SEARCH_BUDGET = 6.0
-"""Deterministic seconds at most for finding which rules to bend and by how much (the
-explanation of "nothing else moves" and each try of a bent rule); the same input gives the
-same options on any machine."""
+"""Deterministic seconds at most for the tries of bent rules. Both budgets are deterministic:
+the same input gives the same options on any machine."""
 MAX_TRIES = 40
 """Bent rules tried at most (each a feasibility solve of the changed county)."""
 LADDER = range(1, 92)
@@ -131,6 +132,8 @@ class Option:
     state: State = field(repr=False, compare=False)
     """The published state with the change (and a firm meeting's move, and the bends)."""
     done: Replanned = field(repr=False, compare=False)
+    keeps_rules: bool = False
+    """The all-rules option (a firm meeting moved by name may still bend its own spacing)."""
 
     @property
     def other_moves(self) -> int:
@@ -151,6 +154,7 @@ class Answer:
     refusal: str
     limits: ChangeLimits
     source: str = field(repr=False)
+    """The scenario file's stem (part of every UID)."""
     cutoff: date = field(repr=False)
     where: Where = field(repr=False)
 
@@ -181,7 +185,10 @@ def answer(
     own = _own_spacing(base, state, change, cutoff)
     limits = scenario.changes
     first = _option(base, source, changed, own, settings, cutoff, where, change)
+    if first is not None:
+        first = replace(first, keeps_rules=True)
     if first is not None and first.within and not _asks_committee(first):
+        first = replace(first, id=1)
         return Answer("applied", request, (first,), "", limits, source, cutoff, where)
     options = [first] if first is not None else []
     for found in _bent_options(base, source, changed, own, settings, cutoff, where, change):
@@ -265,6 +272,23 @@ def to_json(answer: Answer) -> dict[str, Any]:
             for o in answer.options
         ],
     }
+
+
+def why(answer: Answer) -> str:
+    """Why the coordinator must choose (English, for the command's message), or empty."""
+    if answer.status != "choose":
+        return ""
+    first = answer.options[0]
+    if not first.keeps_rules:
+        return "no plan keeps every rule (each option bends one)"
+    if _asks_committee(first):
+        return "keeping every rule needs a firm meeting moved, which its committee decides"
+    limits = answer.limits
+    return (
+        f"keeping every rule moves {first.other_moves} other meeting(s) (limit "
+        f"{limits.max_other_moves}) and shifts one by up to {first.longest_shift} days (limit "
+        f"{limits.max_shift_days})"
+    )
 
 
 def text(answer: Answer) -> str:
@@ -427,7 +451,7 @@ def _summary(option: Option, number: int, limits: ChangeLimits) -> str:
         head += "Inga andra möten flyttas."
     else:
         head += (
-            f"{others} andra möte{'n' if others > 1 else ''} flyttas, sammanlagt "
+            f"{others} {'annat möte' if others == 1 else 'andra möten'} flyttas, sammanlagt "
             f"{option.shift_days} dagar."
         )
     if not option.within:
@@ -506,7 +530,10 @@ def _bent_options(
     meeting can stay: the rules of "nothing else moves" that clash, each loosened."""
     base = bent(scenario, own)
     _, decided, extra = replan.decided_meetings(base, state, cutoff)
-    setup = replan.prepare(base, state, cutoff)
+    try:
+        setup = replan.prepare(base, state, cutoff)
+    except InfeasibleError:
+        return  # the change itself cannot be held (a closed day): the refusal says why
     pins = [
         Held(r.group, r.start.date(), r.start.time().replace(tzinfo=None))
         for r in setup.candidates
@@ -516,14 +543,15 @@ def _bent_options(
     ]  # fmt: skip
     problem = Problem(base, (*decided, *pins), cutoff, extra)
     account = _Budget(SEARCH_BUDGET)
-    found = clash.explain(problem, account.left, relax=False)
+    found = clash.explain(problem, EXPLAIN_BUDGET, relax=False)
     if found is None:
         return
-    account.pay(found.deterministic)
     by_pin = {(r.group, r.start.date()): r for r in setup.candidates}
+    inst = setup.instance
+    open_days = {g.id: {inst.day(d) for d in g.days} for g in inst.groups}
     tried: set[Bend] = set()
     for rule in found.rules:
-        for ladder, make in _ladders(problem, rule.key, by_pin, change):
+        for ladder, make in _ladders(problem, rule.key, by_pin, change, open_days):
             bend = _smallest(ladder, _trial(make, account))
             if bend is None or bend in tried:
                 continue
@@ -551,6 +579,7 @@ def _ladders(
     key: RuleKey,
     by_pin: dict[tuple[str, date], Record],
     change: Change,
+    open_days: dict[str, set[date]],
 ) -> Iterator[tuple[list[Bend], Make]]:
     """For one clashing rule, the ways to bend it, each a list of bends smallest first and how
     to make the changed problem of one. Only the rules a coordinator may bend: never a person's
@@ -609,7 +638,7 @@ def _ladders(
         yield (
             [
                 Bend("firm", group_id, meeting=record.id, from_day=day, day=other)
-                for other in _nearest(day)
+                for other in _nearest(day, open_days.get(group_id, set()))
             ],
             _with_pin_moved,
         )
@@ -619,19 +648,20 @@ def _ladders(
         yield (
             [
                 Bend("fixed", group.id, from_day=fixed.date, day=other)
-                for other in _nearest(fixed.date)
+                for other in _nearest(fixed.date, open_days.get(group.id, set()))
             ],
             _with_bend,
         )
 
 
-def _nearest(day: date) -> list[date]:
-    """Weekdays up to four weeks either side of ``day``, nearest first (later first on a tie)."""
+def _nearest(day: date, open_days: set[date]) -> list[date]:
+    """Days the group can meet up to four weeks either side of ``day``, nearest first (later
+    first on a tie)."""
     days = []
     for n in range(1, 29):
         for sign in (1, -1):
             other = day + timedelta(days=sign * n)
-            if other.weekday() < 5:
+            if other in open_days:
                 days.append(other)
     return days
 
@@ -650,10 +680,14 @@ def _smallest(ladder: list[Bend], possible: Callable[[Bend], bool | None]) -> Be
             if ok:
                 return bend
         return None
+    # The largest bend first: when even it does not help, one solve says so.
+    widest = possible(ladder[-1])
+    if not widest:
+        return None
     probes = sorted({*(2**i - 1 for i in range(len(ladder).bit_length())), len(ladder) - 1})
     low, high = -1, None
     for probe in probes:
-        ok = possible(ladder[probe])
+        ok = True if probe == len(ladder) - 1 else possible(ladder[probe])
         if ok is None:
             return None
         if ok:

@@ -151,6 +151,8 @@ def replan(
         raise InfeasibleError("the rules cannot all hold at once (the solver proved it)")
     if not explain and not result.has_plan:
         raise UndecidedError(f"no plan found within {settings.time_limit:g} s")
+    if result.status == "infeasible" and setup.places.position:
+        _order_clash(setup, settings)
     raise_unsolved(result, settings, problem, where)
     if refuse_firm and result.moves is not None and result.moves.firm:
         raise InfeasibleError(_firm_refusal(scenario, [candidates[i] for i in result.moves.firm]))
@@ -262,6 +264,20 @@ def render(
         plan, result, violations, new_state, files, entries, values,
         goals.weighted(inst, values), shift,
     )  # fmt: skip
+
+
+def _order_clash(setup: Setup, settings: solver.Settings) -> None:
+    """Raise InfeasibleError naming the order rule when only it stands in the way: the rules
+    hold once meetings may jump past their siblings (which a re-plan never lets them do)."""
+    loose = [replace(p, position=None) for p in setup.published or ()]
+    free = solver.solve(setup.instance, settings, None, loose, setup.held_items, (), False)
+    if free.has_plan:
+        raise InfeasibleError(
+            "the rules cannot all hold with every group's published meetings kept in their "
+            "order (the k-th meeting stays the k-th; a plan exists only if a meeting jumps "
+            "past a sibling). cadence move, cancel and add offer options that bend one rule "
+            "instead"
+        )
 
 
 def refuse_impossible(state: State | None, impossible: Sequence[FileProblem]) -> None:

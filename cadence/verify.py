@@ -516,7 +516,8 @@ def order_kept(
         before = [i for _, i in sorted(old)]
         after = sorted(before, key=lambda i: (new[i], before.index(i)))
         if after != before:
-            jumped = next(a for a, b in zip(after, before, strict=True) if a != b)
+            # The meeting furthest from its place (a March meeting now in August).
+            jumped = max(before, key=lambda i: (abs(after.index(i) - before.index(i)), i))
             found.append(
                 Violation(
                     "order",

@@ -235,7 +235,7 @@ def solve(
         seconds, deterministic = first.wall_time, first.deterministic_time
         # Then the nearest among the fewest: the moves' objective kept, the total shift least.
         stage_value = int(first.objective_value)
-        rules.add(first_stage <= stage_value)
+        _at_most(rules, first_stage, stage_value)
         rules.clear_hints()
         for index in range(len(rules.proto.variables)):
             variable = rules.get_int_var_from_proto_index(index)
@@ -275,8 +275,8 @@ def solve(
                 rules.get_int_var_from_proto_index(index)
             ))  # fmt: skip
         second_stage, _, _ = terms.objective()
-        model.add(second_stage <= stage_value)
-        model.add(terms.shift_total() <= moves.shift)
+        _at_most(model, second_stage, stage_value)
+        _at_most(model, terms.shift_total(), moves.shift)
         objective = Objective(model, instance, v)
         model.minimize(objective.total)
     proto = model.proto
@@ -309,6 +309,12 @@ def solve(
     result = _result(instance, found, status, solver, size, solver.wall_time + earlier, moves)
     successors = _successors(solver, instance, v, terms, list(published or ())) if terms else {}
     return replace(result, first_solution_seconds=first_seconds, successors=successors)
+
+
+def _at_most(model: cp_model.CpModel, expression: cp_model.LinearExprT, bound: int) -> None:
+    """``expression <= bound``; nothing for a constant (a model gains no variable from it)."""
+    if not isinstance(expression, int):
+        model.add(expression <= bound)
 
 
 def _successors(
