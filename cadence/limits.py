@@ -21,8 +21,8 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from cadence.errors import InputError, Problem
-from cadence.plan import ascii_slug
 from cadence.scenario import Finding, Path, Scenario
+from cadence.sv import ascii_slug
 
 SCENARIO_BYTES = 1_000_000
 """A scenario file (Sörmland's is 20 kB)."""

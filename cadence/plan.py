@@ -6,7 +6,6 @@ solver. It computes its own objective from the scenario with :mod:`cadence.goals
 
 from __future__ import annotations
 
-import unicodedata
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -16,18 +15,10 @@ from typing import TYPE_CHECKING
 
 from cadence import goals, sv
 from cadence.instance import Instance
+from cadence.sv import ascii_slug
 
 if TYPE_CHECKING:
     from cadence.solver import Result
-
-_ASCII = str.maketrans({"Ä": "AE", "Ö": "OE", "Å": "AA", "ä": "ae", "ö": "oe", "å": "aa"})
-
-
-def ascii_slug(text: str) -> str:
-    """``BGÄ`` → ``bgae``: for file names, URLs and UIDs that some clients mangle otherwise."""
-    text = text.translate(_ASCII)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
 
 
 def uid_for(meeting_id: str, domain: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
@@ -27,3 +28,13 @@ def iso_week(day: date) -> int:
 def month_year(day: date) -> str:
     """``juli 2026``."""
     return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+_ASCII = str.maketrans({"Ä": "AE", "Ö": "OE", "Å": "AA", "ä": "ae", "ö": "oe", "å": "aa"})
+
+
+def ascii_slug(text: str) -> str:
+    """``BGÄ`` → ``bgae``: for file names, URLs and UIDs that some clients mangle otherwise."""
+    text = text.translate(_ASCII)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")

@@ -19,8 +19,9 @@ import icalendar
 from cadence import sv
 from cadence.export.vtimezone import vtimezone
 from cadence.instance import attendees
-from cadence.plan import Meeting, Plan, ascii_slug
+from cadence.plan import Meeting, Plan
 from cadence.scenario import Scenario
+from cadence.sv import ascii_slug
 
 PRODID = "-//cadence//Mötesplanering för regional samverkan//SV"
 REFRESH = timedelta(hours=12)
