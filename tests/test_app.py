@@ -87,7 +87,7 @@ def test_state_change_without_csrf_is_403_and_changes_nothing(setup):
     """No X-CSRF-Token, a wrong one, or another site's Origin: 403, the folder as it was."""
     client, workspace = setup
     before = snapshot(workspace.folder)
-    body = {"kind": "cancel", "meeting": "AGB-2026-02", "version": 1, "option": 0}
+    body = {"kind": "cancel", "meeting": "AGB-2026-02", "version": 1, "option": 1}
     assert client.post("/api/changes/apply", json=body).status_code == 403
     assert post(client, "/api/changes/apply", body | {}, **{"X-CSRF-Token": "wrong"}).status_code == 403
     assert post(client, "/api/undo", {"version": 1}, Origin="http://evil.example").status_code == 403
@@ -153,12 +153,12 @@ def test_apply_then_stale_version_is_409(setup):
     """Apply makes version 2; the same request against version 1 is 409 and changes nothing."""
     client, workspace = setup
     body = {"kind": "move", "meeting": "AGB-2026-02", "date": "2026-03-24", "version": 1}
-    done = post(client, "/api/changes/apply", body | {"option": 0})
+    done = post(client, "/api/changes/apply", body | {"option": 1})
     assert done.json() == {"status": "applied", "version": 2}
     moved = next(m for m in client.get("/api/plan").json()["meetings"] if m["id"] == "AGB-2026-02")
     assert moved["date"] == "2026-03-24"
     after = snapshot(workspace.folder)
-    again = post(client, "/api/changes/apply", body | {"option": 0})
+    again = post(client, "/api/changes/apply", body | {"option": 1})
     assert again.status_code == 409
     assert post(client, "/api/changes", body).status_code == 409
     assert snapshot(workspace.folder) == after
@@ -307,7 +307,7 @@ def test_the_report_since_the_last_announcement_sums_the_changes(setup):
     """Two changes: the publish page's report lists both, with reasons; marked as sent, none."""
     client, workspace = setup
     first = {"kind": "move", "meeting": "AGB-2026-02", "date": "2026-03-24", "version": 1}
-    assert post(client, "/api/changes/apply", first | {"option": 0}).json()["version"] == 2
+    assert post(client, "/api/changes/apply", first | {"option": 1}).json()["version"] == 2
     second = {"kind": "cancel", "meeting": "AGA-2026-03", "version": 2}
     option = post(client, "/api/changes", second).json()["options"][0]["id"]
     assert post(client, "/api/changes/apply", second | {"option": option}).json()["version"] == 3
