@@ -90,6 +90,7 @@ class Workspace:
         self.wait = wait
         self.history = History(folder, scenario)
         self._proposals: dict[tuple[object, ...], Proposal] = {}
+        self._current: tuple[tuple[object, ...], Current] | None = None
         self._guard = threading.Lock()
 
     # -- reading ---------------------------------------------------------------------------
@@ -116,18 +117,27 @@ class Workspace:
 
     def current(self) -> Current:
         """The published plan, its version (recorded now if the folder changed outside the
-        history, e.g. by ``cadence move``) and the last change report."""
+        history, e.g. by ``cadence move``) and the last change report. A version is one content
+        of the folder and the scenario, so what was read for it is kept until the next one."""
+        if not self.has_plan():
+            raise InputError(f"{self.folder}: no published plan (plan.json); plan first")
+        with self.writing("cadence app"):  # a killed apply is recovered before anything is read
+            version = self.history.ensure("Planen som den låg i mappen")
+        key = (version.id, version.scenario, version.files.get(STATE_FILE), date.today())
+        cached = self._current
+        if cached is not None and cached[0] == key:
+            return cached[1]
         loaded = self.load()
         state = load_state(self.folder, loaded.scenario, self.scenario.stem)
         if state is None:
             raise InputError(f"{self.folder}: no published plan (plan.json); plan first")
-        with self.writing("cadence app"):
-            version = self.history.ensure("Planen som den låg i mappen")
         cutoff = self.cutoff(loaded.scenario, state)
         inst, plan = explaining.published(loaded.scenario, state, self.scenario.stem, cutoff)
         path = self.folder / REPORT_CSV
         report = read_csv(path) if path.is_file() else None
-        return Current(loaded, state, cutoff, version, inst, plan, report)
+        now = Current(loaded, state, cutoff, version, inst, plan, report)
+        self._current = (key, now)
+        return now
 
     def explain(self, meeting: str, settings: solver.Settings) -> explaining.Explanation:
         now = self.current()

@@ -335,3 +335,30 @@ def test_an_applied_bend_is_shown_with_its_line(setup):
     page = client.get("/").text
     assert "Avsteg som gäller i planen" in page
     assert "avsteg: ledtid AGB → BG 78 dagar" in page.split('data-group="AGB"')[1]
+
+
+def test_cadence_app_on_a_busy_port_exits_2_in_words(published, tmp_path):
+    """The CLI's app command: a port in use is a bad input (exit 2, no traceback)."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from cadence.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["app", str(published / "tiny.yaml"), "--out",
+                                           str(published / "out"), "--port", str(port)])  # fmt: skip
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_a_token_only_beyond_loopback(published):
+    """The token exists only when the app is bound beyond loopback."""
+    from cadence.app.run import config
+
+    scenario, folder = published / "tiny.yaml", published / "out"
+    assert config(scenario, folder, "127.0.0.1", 8765, None, 3.0).token is None
+    assert len(config(scenario, folder, "0.0.0.0", 8765, None, 3.0).token or "") >= 24

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import socket
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -40,6 +41,14 @@ def serve(
     import uvicorn
 
     settings = config(scenario, folder, host, port, as_of, time_limit)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except OSError as err:
+        listener.close()
+        raise InputError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     if settings.token:
@@ -52,15 +61,10 @@ def serve(
     say(f"cadence app for {scenario} and {folder}: open {address} (Ctrl-C stops)")
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(settings),
-            host=host,
-            port=port,
-            log_level="warning",
-            limit_concurrency=32,
-            timeout_keep_alive=5,
+            create_app(settings), log_level="warning", limit_concurrency=32, timeout_keep_alive=5
         )
     )
     try:
-        server.run()
-    except OSError as err:
-        raise InputError(f"cannot listen on {host}:{port}: {err.strerror}") from None
+        server.run(sockets=[listener])
+    finally:
+        listener.close()
