@@ -111,9 +111,11 @@ def explain(
     settings: solver.Settings,
     cutoff: date | None,
     report: Sequence[Entry] | None,
+    days: bool = True,
 ) -> Explanation:
     """Explain ``meeting_id`` of the published ``state``. ``report`` is the last re-plan's change
-    report (None when the plan has not been re-planned since it was first published)."""
+    report (None when the plan has not been re-planned since it was first published). Without
+    ``days`` only the rules and the history: no other day is judged (no re-plan runs)."""
     scenario = loaded.scenario
     record = state.record(meeting_id)
     if record is None:
@@ -130,7 +132,7 @@ def explain(
     base = goals.penalties(inst, published.times(inst))
     rules = tuple(_rules(loaded, inst, published, meeting))
     judge = _Judge(loaded, source, state, inst, published, meeting, base, cutoff, setup.extra)
-    alternatives = judge.alternatives(settings)
+    alternatives = judge.alternatives(settings) if days else ()
     return Explanation(
         meeting,
         scenario.group(meeting.group),

@@ -139,11 +139,14 @@ class Workspace:
         self._current = (key, now)
         return now
 
-    def explain(self, meeting: str, settings: solver.Settings) -> explaining.Explanation:
+    def explain(
+        self, meeting: str, settings: solver.Settings, days: bool = True
+    ) -> explaining.Explanation:
+        """What ``cadence explain`` says of ``meeting``; without ``days``, only its rules."""
         now = self.current()
         cutoff = self.as_of or explaining.default_cutoff(now.loaded.scenario, now.state)
         return explaining.explain(
-            now.loaded, self.scenario.stem, now.state, meeting, settings, cutoff, now.report
+            now.loaded, self.scenario.stem, now.state, meeting, settings, cutoff, now.report, days
         )
 
     def since_announced(self) -> tuple[Version | None, str]:

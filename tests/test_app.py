@@ -207,6 +207,8 @@ def test_explain_gives_rules_with_scenario_lines(setup):
     chain = next(r for r in data["rules"] if r["kind"] == "chain")
     assert chain["where"] == "tiny.yaml:54"
     assert any(a["cost"] is not None for a in data["alternatives"])
+    quick = client.get("/api/meetings/AGB-2026-02/explain?days=0").json()
+    assert quick["rules"] == data["rules"] and quick["alternatives"] == [] and not quick["days"]
     assert client.get("/api/meetings/NOPE/explain").status_code == 422
 
 

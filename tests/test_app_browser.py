@@ -101,6 +101,7 @@ def test_the_coordinators_flow(server, browser, tmp_path):
     page.click("text=Varför ligger mötet här?")
     page.wait_for_selector("ul.rules li", timeout=60_000)
     assert "tiny.yaml:54" in page.inner_text("ul.rules")
+    page.wait_for_selector("table.alternatives", timeout=60_000)
     assert serious(page) == []
     page.click("#panel-close")
 

@@ -414,10 +414,12 @@ def create_app(config: Config) -> Any:
     def explain_meeting(request: Request) -> Response:
         meeting = request.path_params["meeting"]
         settings = solver.Settings(time_limit=EXPLAIN_TIME_LIMIT, workers=2)
+        days = request.query_params.get("days", "1") != "0"
 
         def job() -> Response:
-            found = busy("Förklarar " + meeting, lambda: workspace.explain(meeting, settings))
-            return JSONResponse(explaining.as_dict(found))
+            found = busy(f"Förklarar {meeting}",
+                         lambda: workspace.explain(meeting, settings, days))  # fmt: skip
+            return JSONResponse(explaining.as_dict(found) | {"days": days})
 
         return answer(job)
 

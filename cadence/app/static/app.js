@@ -213,18 +213,32 @@ function addForm(group) {
 }
 
 async function explainMeeting(id) {
+  // The rules first (no solving: at once), then the other days (re-plans: may take a while).
   const target = document.getElementById("explanation");
   target.replaceChildren(el("p", { text: "Räknar …" }));
-  const { status, data } = await api("GET", `/api/meetings/${encodeURIComponent(id)}/explain`,
-    null, `Förklarar ${id}`);
-  if (status !== 200) { target.replaceChildren(problemBox(data, status)); return; }
+  const url = `/api/meetings/${encodeURIComponent(id)}/explain`;
+  const first = await api("GET", url + "?days=0", null, `Förklarar ${id}`);
+  if (first.status !== 200) { target.replaceChildren(problemBox(first.data, first.status)); return; }
   const rules = el("ul", { class: "rules" });
-  for (const rule of data.rules) {
-    rules.append(el("li", {}, el("span", { class: "kind", text: RULE_KINDS[rule.kind] || rule.kind }), " ", rule.text,
-      rule.where ? el("span", { class: "where", text: ` [${rule.where}]` }) : null));
+  for (const rule of first.data.rules) {
+    rules.append(el("li", {}, el("span", { class: "kind", text: RULE_KINDS[rule.kind] || rule.kind }), " ",
+      rule.text, rule.where ? el("span", { class: "where", text: ` [${rule.where}]` }) : null));
   }
+  const history = el("ul", { class: "history-lines" });
+  for (const line of first.data.history) history.append(el("li", { text: line }));
+  const daysBox = el("div", { class: "days", "aria-live": "polite" },
+    el("p", { text: "Räknar på andra dagar (varje dag som kräver att andra möten flyttas planeras om) …" }));
+  target.replaceChildren(el("h3", { text: "Regler som binder mötet" }), rules,
+    el("h3", { text: "Andra dagar" }), daysBox, el("h3", { text: "Har det flyttats?" }), history);
+  const full = await api("GET", url, null, `Räknar på andra dagar för ${id}`);
+  if (full.status !== 200) { daysBox.replaceChildren(problemBox(full.data, full.status)); return; }
+  daysBox.replaceChildren(alternativesTable(full.data));
+}
+
+function alternativesTable(data) {
+  if (!data.alternatives.length) return el("p", { text: "Inga andra dagar: ett fast datum, eller redan hållet." });
   const days = el("table", { class: "alternatives" },
-    el("caption", { text: `Andra dagar (planens mål ${data.objective} som publicerad)` }),
+    el("caption", { text: `Andra dagar (planens mål ${data.objective} som publicerad; lägre är bättre)` }),
     el("thead", {}, el("tr", {}, el("th", { scope: "col", text: "Dag" }),
       el("th", { scope: "col", text: "Hur" }), el("th", { scope: "col", text: "Kostnad" }),
       el("th", { scope: "col", text: "Varför" }))));
@@ -241,10 +255,7 @@ async function explainMeeting(id) {
       el("td", { text: reasons.join("; ") })));
   }
   days.append(tbody);
-  const history = el("ul", { class: "history-lines" });
-  for (const line of data.history) history.append(el("li", { text: line }));
-  target.replaceChildren(el("h3", { text: "Regler som binder mötet" }), rules, days,
-    el("h3", { text: "Har det flyttats?" }), history);
+  return days;
 }
 
 // -- Options of a change ----------------------------------------------------------------------
