@@ -364,3 +364,25 @@ def test_a_token_only_beyond_loopback(published):
     scenario, folder = published / "tiny.yaml", published / "out"
     assert config(scenario, folder, "127.0.0.1", 8765, None, 3.0).token is None
     assert len(config(scenario, folder, "0.0.0.0", 8765, None, 3.0).token or "") >= 24
+
+
+def test_a_folder_without_a_plan_is_planned_first_with_progress(tmp_path):
+    """An empty folder: the page says it is planning, /api/plan is 503 meanwhile, then the
+    first plan is version 1."""
+    import time
+
+    shutil.copy(DATA / "tiny.yaml", tmp_path / "tiny.yaml")
+    workspace = Workspace(tmp_path / "tiny.yaml", tmp_path / "out", date(2026, 1, 1),
+                          solver.Settings(time_limit=5))  # fmt: skip
+    client = TestClient(create_app(Config(workspace, csrf=CSRF)), base_url=BASE)
+    first = client.get("/api/plan")
+    if first.status_code == 503:  # still planning (on a fast machine it may be done already)
+        assert first.json()["status"] == "planning"
+        assert "Planerar året" in client.get("/").text
+    deadline = time.monotonic() + 60
+    while client.get("/api/status").json()["busy"] or not workspace.has_plan():
+        assert time.monotonic() < deadline, "the first plan did not finish"
+        time.sleep(0.1)
+    plan = client.get("/api/plan").json()
+    assert plan["version"] == 1 and len(plan["meetings"]) == 9
+    assert [v["label"] for v in client.get("/api/history").json()["versions"]] == ["Första planen"]
