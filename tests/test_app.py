@@ -386,3 +386,25 @@ def test_a_folder_without_a_plan_is_planned_first_with_progress(tmp_path):
     plan = client.get("/api/plan").json()
     assert plan["version"] == 1 and len(plan["meetings"]) == 9
     assert [v["label"] for v in client.get("/api/history").json()["versions"]] == ["Första planen"]
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "words"),
+    [
+        (b"not json", 422, "not JSON"),
+        (b"[1]", 422, "must be a JSON object"),
+        ((b"x" * 1000 for _ in range(100)), 413, "larger than 65536 bytes"),  # no Content-Length
+    ],
+)
+def test_a_body_that_is_not_a_change_is_answered_in_words(setup, content, status, words):
+    """Not JSON, not an object, or too long without saying so: 422 or 413, never a 500."""
+    client, _ = setup
+    answer = client.post("/api/changes", content=content, headers={"X-CSRF-Token": CSRF})
+    assert answer.status_code == status and words in answer.json()["message"]
+
+
+def test_a_cross_site_read_of_the_api_is_refused(setup):
+    """Another site's page cannot make the browser run an explanation (Sec-Fetch-Site)."""
+    client, _ = setup
+    assert client.get("/api/plan", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert client.get("/api/plan", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as clock
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,9 @@ class Guard:
             return _error(421, "fel värdnamn: appen svarar bara på 127.0.0.1")
         if config.token and not self._has_token(request):
             return _error(401, "token saknas: öppna adressen som skrevs ut när appen startade")
+        cross = request.headers.get("sec-fetch-site") == "cross-site"
+        if cross and request.url.path.startswith("/api/"):
+            return _error(403, "begäran kommer från en annan webbplats")
         if request.method not in SAFE:
             sent = request.headers.get("x-csrf-token", "")
             if not hmac.compare_digest(sent.encode(), config.csrf.encode()):
@@ -229,13 +233,17 @@ def _secured(send: Any) -> Any:
 # -- Reading a request's body -----------------------------------------------------------------
 
 
+class TooLarge(InputError):
+    """A request body over :data:`MAX_BODY` (answered 413)."""
+
+
 async def _body(request: Request) -> dict[str, Any]:
     try:
         data = await request.body()
     except _TooLarge:
-        raise InputError(f"the request is larger than {MAX_BODY} bytes") from None
+        raise TooLarge(f"the request is larger than {MAX_BODY} bytes") from None
     if len(data) > MAX_BODY:
-        raise InputError(f"the request is larger than {MAX_BODY} bytes")
+        raise TooLarge(f"the request is larger than {MAX_BODY} bytes")
     try:
         body = json.loads(data or b"{}")
     except (ValueError, UnicodeDecodeError):
@@ -358,6 +366,8 @@ def create_app(config: Config) -> Any:
             return _error(409, str(err), current=err.current)
         except Busy as err:
             return _error(503, str(err))
+        except TooLarge as err:
+            return _error(413, str(err))
         except InfeasibleError as err:
             return JSONResponse({"status": "refused", "message": str(err)})
         except InputError as err:
@@ -424,7 +434,10 @@ def create_app(config: Config) -> Any:
         return answer(job)
 
     async def changes(request: Request) -> Response:
-        body = await _body(request)
+        try:
+            body = await _body(request)
+        except InputError as err:
+            return answer(partial(_raise, err))
 
         def job() -> Response:
             checked_version(body)
@@ -435,7 +448,10 @@ def create_app(config: Config) -> Any:
         return await _threaded(lambda: answer(job))
 
     async def apply_change(request: Request) -> Response:
-        body = await _body(request)
+        try:
+            body = await _body(request)
+        except InputError as err:
+            return answer(partial(_raise, err))
 
         def job() -> Response:
             expected = checked_version(body)
@@ -447,7 +463,10 @@ def create_app(config: Config) -> Any:
         return await _threaded(lambda: answer(job))
 
     async def edits(request: Request) -> Response:
-        body = await _body(request)
+        try:
+            body = await _body(request)
+        except InputError as err:
+            return answer(partial(_raise, err))
 
         def job() -> Response:
             checked_version(body)
@@ -460,7 +479,10 @@ def create_app(config: Config) -> Any:
         return await _threaded(lambda: answer(job))
 
     async def apply_edit(request: Request) -> Response:
-        body = await _body(request)
+        try:
+            body = await _body(request)
+        except InputError as err:
+            return answer(partial(_raise, err))
 
         def job() -> Response:
             expected = checked_version(body)
@@ -473,7 +495,10 @@ def create_app(config: Config) -> Any:
         return await _threaded(lambda: answer(job))
 
     async def undo(request: Request) -> Response:
-        body = await _body(request)
+        try:
+            body = await _body(request)
+        except InputError as err:
+            return answer(partial(_raise, err))
 
         def job() -> Response:
             version = workspace.undo(_version(body))
@@ -482,7 +507,10 @@ def create_app(config: Config) -> Any:
         return await _threaded(lambda: answer(job))
 
     async def announce(request: Request) -> Response:
-        body = await _body(request)
+        try:
+            body = await _body(request)
+        except InputError as err:
+            return answer(partial(_raise, err))
 
         def job() -> Response:
             version = workspace.announce(_version(body))
@@ -540,6 +568,10 @@ def create_app(config: Config) -> Any:
     if not workspace.has_plan():
         threading.Thread(target=first_plan, daemon=True).start()
     return Guard(app, config)
+
+
+def _raise(err: Exception) -> Response:
+    raise err
 
 
 def _applied(version: int) -> Response:
