@@ -281,6 +281,10 @@ def _replan(
         check_writable(folder)  # before the lock and the solve: an unwritable run never starts
     command = " ".join(["cadence", *(a for a in sys.argv[1:3])])
     with nullcontext() if dry_run else lock(folder, command, wait):
+        if not dry_run:
+            from cadence.history import History
+
+            History(folder, scenario).recover()  # a workbench apply killed halfway comes first
         _replan_locked(
             scenario, folder, time_limit, workers, as_of, keep_cancelled, dry_run, base_url,
             request, option, as_json,

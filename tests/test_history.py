@@ -102,3 +102,20 @@ def test_a_kill_in_the_middle_of_an_undo_keeps_the_version_undone_from(first):
     assert run.returncode == -9, run.stderr
     assert first.recover()
     assert files(first.folder) == V2 and first.head().id == 2
+
+
+def test_the_cli_recovers_a_killed_apply_before_it_writes(first, monkeypatch):
+    """cadence plan (and move, cancel, add) finishes a killed workbench apply under the lock
+    first, so it never re-plans from a half-written folder."""
+    import cadence.cli as cli
+
+    first.apply(V2, b"name: two\n", "v2")
+    (first.root / "PENDING").write_text('{"from": 1, "to": 2, "new": true}')  # as if killed
+    seen = {}
+
+    def fake(*args, **kwargs):
+        seen["files"] = files(first.folder)
+
+    monkeypatch.setattr(cli, "_replan_locked", fake)
+    cli._replan(first.scenario, first.folder, 3.0, 2, None, 0, False, 5.0)
+    assert seen["files"] == V1 and first.head().id == 1
