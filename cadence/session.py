@@ -122,7 +122,12 @@ class Workspace:
         if not self.has_plan():
             raise InputError(f"{self.folder}: no published plan (plan.json); plan first")
         with self.writing("cadence app"):  # a killed apply is recovered before anything is read
-            version = self.history.ensure("Planen som den låg i mappen")
+            first = self.history.head() is None
+            version = self.history.ensure(
+                "Planen som den låg i mappen"
+                if first
+                else "Ändrad utanför appen (t.ex. cadence move)"
+            )
         key = (version.id, version.scenario, version.files.get(STATE_FILE), date.today())
         cached = self._current
         if cached is not None and cached[0] == key:

@@ -408,3 +408,24 @@ def test_a_cross_site_read_of_the_api_is_refused(setup):
     client, _ = setup
     assert client.get("/api/plan", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     assert client.get("/api/plan", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+
+
+def test_a_change_made_with_the_cli_becomes_a_version_and_a_stale_page_gets_409(setup):
+    """cadence cancel beside the app: the app's next read records it as version 2, and a
+    change computed against version 1 is refused with 409 (nothing lost)."""
+    from click.testing import CliRunner
+
+    from cadence.cli import main
+
+    client, workspace = setup
+    result = CliRunner().invoke(main, ["cancel", "AGB-2026-02", str(workspace.scenario), "--out",
+                                       str(workspace.folder), "--as-of", "2026-01-01",
+                                       "--time-limit", "5", "--option", "1"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    body = {"kind": "move", "meeting": "AGA-2026-02", "date": "2026-03-17", "version": 1}
+    assert post(client, "/api/changes/apply", body | {"option": 1}).status_code == 409
+    versions = client.get("/api/history").json()["versions"]
+    assert [(v["id"], v["label"]) for v in versions] == [
+        (2, "Ändrad utanför appen (t.ex. cadence move)"), (1, "Första planen"),
+    ]  # fmt: skip
+    assert all(m["id"] != "AGB-2026-02" for m in client.get("/api/plan").json()["meetings"])
