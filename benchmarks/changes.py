@@ -65,8 +65,9 @@ def changes(state: State) -> list[tuple[str, options.Request | None, date]]:
         ("add BGÄ 2026-11-26 13:00", options.Request("add", group="BGÄ", day=date(2026, 11, 26),
                                                      at=None), AS_OF),
         ("chair of BGB away (busy .ics)", None, AS_OF),
-        ("BGB-2026-04 +7 d after June 1 (held meetings)", moved(state, "BGB-2026-04", 7),
-         date(2026, 6, 1)),
+        ("LSG-2026-05 to 12 Oct as of 1 Sep (LSG-04 held)", options.Request(
+            "move", "LSG-2026-05", day=date(2026, 10, 12)), date(2026, 9, 1)),
+        ("BGD-2026-05 +7 d as of 1 Sep", moved(state, "BGD-2026-05", 7), date(2026, 9, 1)),
     ]  # fmt: skip
     return found
 

@@ -169,7 +169,7 @@ def words(bend: Bend, line: str) -> str:
     assert bend.day is not None and bend.from_day is not None
     moved = f"{_day(bend.from_day)} → {_day(bend.day)}"
     if bend.rule == "fixed":
-        return f"{bend.group}s beslutade datum flyttas: {moved} ({row})"
+        return f"{bend.group}:s beslutade datum flyttas: {moved} ({row})"
     return (
         f"{bend.meeting} flyttas: {moved}, om {bend.group} beslutar det "
         f"({bend.group} har fasta datum, {row})"
@@ -181,7 +181,7 @@ def ask(bend: Bend) -> str:
     if bend.rule in ("fixed", "firm"):
         assert bend.day is not None
         return (
-            f"Fråga {bend.group}s sekreterare om {bend.group} kan flytta sitt möte till "
+            f"Fråga {bend.group}:s sekreterare om {bend.group} kan flytta sitt möte till "
             f"{_day(bend.day)}."
         )
     return ""

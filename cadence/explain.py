@@ -21,6 +21,7 @@ from typing import Literal
 
 from cadence import goals, replan, solver
 from cadence import plan as plans
+from cadence.bends import apply as bent
 from cadence.calendar import end_time
 from cadence.errors import InfeasibleError, InputError, UndecidedError
 from cadence.export.report import Entry
@@ -114,8 +115,11 @@ def explain(
     days: bool = True,
 ) -> Explanation:
     """Explain ``meeting_id`` of the published ``state``. ``report`` is the last re-plan's change
-    report (None when the plan has not been re-planned since it was first published). Without
+    report (None when the plan has not been re-planned since it was first published). The
+    rules the coordinator chose to bend (recorded in ``state``) are bent as decided. Without
     ``days`` only the rules and the history: no other day is judged (no re-plan runs)."""
+    if state.bends:
+        loaded = replace(loaded, scenario=bent(loaded.scenario, state.bends))
     scenario = loaded.scenario
     record = state.record(meeting_id)
     if record is None:

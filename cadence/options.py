@@ -8,9 +8,10 @@ answer is ``applied``: the one option can be applied at once. Otherwise the answ
 ``choose``: the all-rules option and up to four options that each bend **one** named rule by
 the smallest amount that lets every other published meeting stay (a lead window, the write-up
 days, a group's gap between meetings, a decided date, or a firm meeting the committee is asked
-to move), found by re-solving as :mod:`cadence.clash` finds loosenings. A person's absence and a
-closed day are never bent. When there is no option at all the answer is ``refused``, with the
-rules that clash, their lines and the smallest change.
+to move), found by re-solving as :mod:`cadence.clash` finds loosenings (see
+:mod:`cadence.bending`). A person's absence and a closed day are never bent. When there is no
+option at all the answer is ``refused``, with the rules that clash, their lines and the smallest
+change.
 
 A firm meeting moved by name (the committee's own decision) is a fact: the rules it then breaks
 within its own group (its spacing) are bent, reported with their lines, not refused.
@@ -23,41 +24,32 @@ Nothing here writes: :func:`apply` gives the files of an option (what
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, Literal
 
-from ortools.sat.python import cp_model
-
-from cadence import clash, replan, solver, sv
+from cadence import replan, solver, sv
+from cadence.bending import smallest_bends
 from cadence.bends import Bend, ask, words
 from cadence.bends import apply as bent
 from cadence.bends import path as bend_path
-from cadence.clash import Problem, Where
+from cadence.clash import Where
 from cadence.errors import InfeasibleError, InputError
-from cadence.instance import Held, attendees
+from cadence.instance import attendees
 from cadence.replan import Replanned, Run
-from cadence.rules import RuleKey
 from cadence.scenario import ChangeLimits, Scenario
-from cadence.state import Change, Record, State
+from cadence.state import Change, State
 
 Kind = Literal["move", "cancel", "add"]
 Status = Literal["applied", "choose", "refused"]
 
 MAX_BENT = 4
 """Options that bend a rule, at most."""
-EXPLAIN_BUDGET = 4.0
-"""Deterministic seconds at most for finding which rules clash when nothing else may move."""
-SEARCH_BUDGET = 6.0
-"""Deterministic seconds at most for the tries of bent rules. Both budgets are deterministic:
-the same input gives the same options on any machine."""
-MAX_TRIES = 40
-"""Bent rules tried at most (each a feasibility solve of the changed county)."""
-LADDER = range(1, 92)
-"""Days (or working days) a bound may give, up to a quarter: probed 1, 2, 4, … and halved back."""
-DATES_TRIED = 8
-"""Other days tried for a firm or decided meeting, nearest first."""
+LONGEST_SHIFT = 42
+"""Days an option shifts a meeting nobody asked to move, at most, where a plan allows it: six
+weeks further a meeting is another meeting to its members (a plan that must shift one further
+is still offered when no other exists)."""
 
 
 @dataclass(frozen=True)
@@ -327,12 +319,20 @@ def _option(
     must move becomes a bend that asks the committee, as do ``asked`` (firm meetings already
     moved in ``state``). None when there is no such plan."""
     bent_scenario = bent(scenario, bends)
-    try:
-        done = replan.replan(
-            bent_scenario, source, state, settings, cutoff, where=where, explain=False,
-            goals_stage=False, refuse_firm=False,
-        )  # fmt: skip
-    except InfeasibleError:
+    done = None
+    for longest in (LONGEST_SHIFT, None):
+        try:
+            tried = replan.replan(
+                bent_scenario, source, state, settings, cutoff, where=where, explain=False,
+                goals_stage=False, refuse_firm=False, max_shift=longest,
+            )  # fmt: skip
+        except InfeasibleError:
+            continue
+        if done is None or not _firm_moved(tried):
+            done = tried  # without the cap when the cap would make a committee move
+        if not _firm_moved(done):
+            break
+    if done is None:
         return None
     moves = done.result.moves
     firm_moves: list[Bend] = []
@@ -353,6 +353,10 @@ def _option(
     all_bends = (*bends, *asked, *firm_moves)
     return _described(bent_scenario, source, state.with_bends(all_bends), all_bends, done, where,
                       change)  # fmt: skip
+
+
+def _firm_moved(done: Replanned) -> bool:
+    return done.result.moves is not None and bool(done.result.moves.firm)
 
 
 def _new_starts(scenario: Scenario, done: Replanned) -> dict[str, datetime]:
@@ -456,8 +460,8 @@ def _summary(option: Option, number: int, limits: ChangeLimits) -> str:
         )
     if not option.within:
         head += (
-            f" (Mer än vad som genomförs direkt: högst {limits.max_other_moves} andra möten "
-            f"och {limits.max_shift_days} dagar.)"
+            f" (Över gränsen för en ändring som görs direkt: högst {limits.max_other_moves} "
+            f"andra möten och {limits.max_shift_days} dagar för något av dem.)"
         )
     lines = [head]
     lines += [ask(b.bend) for b in option.bends if ask(b.bend)]
@@ -503,19 +507,6 @@ def _refusal(
 # -- options that bend one rule ----------------------------------------------------------------
 
 
-@dataclass
-class _Budget:
-    left: float
-    tries: int = 0
-
-    def take(self) -> float:
-        return max(0.0, min(2.0, self.left)) if self.tries < MAX_TRIES else 0.0
-
-    def pay(self, seconds: float) -> None:
-        self.left -= seconds
-        self.tries += 1
-
-
 def _bent_options(
     scenario: Scenario,
     source: str,
@@ -527,205 +518,16 @@ def _bent_options(
     change: Change,
 ) -> Iterator[Option]:
     """Options that each bend one rule by the smallest amount with which every other published
-    meeting can stay: the rules of "nothing else moves" that clash, each loosened."""
+    meeting can stay (:mod:`cadence.bending`), each re-planned on the whole county."""
     base = bent(scenario, own)
-    _, decided, extra = replan.decided_meetings(base, state, cutoff)
-    try:
-        setup = replan.prepare(base, state, cutoff)
-    except InfeasibleError:
-        return  # the change itself cannot be held (a closed day): the refusal says why
-    pins = [
-        Held(r.group, r.start.date(), r.start.time().replace(tzinfo=None))
-        for r in setup.candidates
-        if r.id != change.meeting and not any(
-            c.action == "move" and c.meeting == r.id for c in setup.changes
-        )
-    ]  # fmt: skip
-    problem = Problem(base, (*decided, *pins), cutoff, extra)
-    account = _Budget(SEARCH_BUDGET)
-    found = clash.explain(problem, EXPLAIN_BUDGET, relax=False)
-    if found is None:
-        return
-    by_pin = {(r.group, r.start.date()): r for r in setup.candidates}
-    inst = setup.instance
-    open_days = {g.id: {inst.day(d) for d in g.days} for g in inst.groups}
-    tried: set[Bend] = set()
-    for rule in found.rules:
-        for ladder, make in _ladders(problem, rule.key, by_pin, change, open_days):
-            bend = _smallest(ladder, _trial(make, account))
-            if bend is None or bend in tried:
-                continue
-            tried.add(bend)
-            if bend.rule == "firm":
-                assert bend.day is not None and bend.from_day is not None
-                record = by_pin[(bend.group, bend.from_day)]
-                moved = state.with_change(
-                    Change("move", record.id, record.group, bend.day, record.start.time())
-                )
-                option = _option(base, source, moved, own, settings, cutoff, where, change,
-                                 (bend,))  # fmt: skip
-            else:
-                option = _option(base, source, state, (*own, bend), settings, cutoff, where,
-                                 change)  # fmt: skip
-            if option is not None:
-                yield option
-
-
-Make = Callable[[Bend], Problem]
-
-
-def _ladders(
-    problem: Problem,
-    key: RuleKey,
-    by_pin: dict[tuple[str, date], Record],
-    change: Change,
-    open_days: dict[str, set[date]],
-) -> Iterator[tuple[list[Bend], Make]]:
-    """For one clashing rule, the ways to bend it, each a list of bends smallest first and how
-    to make the changed problem of one. Only the rules a coordinator may bend: never a person's
-    absence, a closed day, a weekday rule, a count or an agenda item."""
-    scenario = problem.scenario
-
-    def _with_bend(bend: Bend) -> Problem:
-        return replace(problem, scenario=bent(scenario, [bend]))
-
-    def _with_pin_moved(bend: Bend) -> Problem:
-        assert bend.day is not None
-        held = tuple(
-            replace(h, day=bend.day) if (h.group, h.day) == (bend.group, bend.from_day) else h
-            for h in problem.held
-        )
-        return replace(problem, held=held)
-
-    kind = key[0]
-    if kind == "link":
-        group = scenario.group(str(key[1]))
-        feed = next(f for f in group.feeds if f.to == key[2])
-        lead = feed.lead_days
-        notice = scenario.group(feed.to).notice_days
-        writeup = group.writeup(feed, scenario.writeup_days)
-        yield (
-            [Bend("lead_max", group.id, feed.to, lead.max + n, lead.max) for n in LADDER],
-            (_with_bend),
-        )
-        yield (
-            [
-                Bend("lead_min", group.id, feed.to, lead.min - n, lead.min)
-                for n in LADDER
-                if lead.min - n > notice
-            ],
-            _with_bend,
-        )
-        yield [Bend("writeup", group.id, feed.to, writeup - n, writeup)
-               for n in range(1, writeup + 1)], _with_bend  # fmt: skip
-    elif kind in ("min_gap", "max_gap"):
-        group = scenario.group(str(key[1]))
-        if kind == "min_gap":
-            low = group.min_days_between
-            yield [Bend("min_gap", group.id, value=low - n, was=low) for n in LADDER
-                   if low - n >= 1], _with_bend  # fmt: skip
-        elif group.max_days_between is not None:
-            high = group.max_days_between
-            yield (
-                [Bend("max_gap", group.id, value=high + n, was=high) for n in LADDER],
-                (_with_bend),
+    for bend, record in smallest_bends(base, state, cutoff, change):
+        if record is not None:  # a firm meeting the committee is asked to move
+            assert bend.day is not None
+            moved = state.with_change(
+                Change("move", record.id, record.group, bend.day, record.start.time())
             )
-    elif kind == "pinned":
-        group_id, day = str(key[1]), date.fromisoformat(str(key[2]))
-        record = by_pin.get((group_id, day))
-        if record is None or record.id == change.meeting or not replan.firm(scenario, group_id):
-            return
-        yield (
-            [
-                Bend("firm", group_id, meeting=record.id, from_day=day, day=other)
-                for other in _nearest(day, open_days.get(group_id, set()))
-            ],
-            _with_pin_moved,
-        )
-    elif kind == "fixed":
-        group = scenario.group(str(key[1]))
-        fixed = group.fixed[int(key[2])]
-        yield (
-            [
-                Bend("fixed", group.id, from_day=fixed.date, day=other)
-                for other in _nearest(fixed.date, open_days.get(group.id, set()))
-            ],
-            _with_bend,
-        )
-
-
-def _nearest(day: date, open_days: set[date]) -> list[date]:
-    """Days the group can meet up to four weeks either side of ``day``, nearest first (later
-    first on a tie)."""
-    days = []
-    for n in range(1, 29):
-        for sign in (1, -1):
-            other = day + timedelta(days=sign * n)
-            if other in open_days:
-                days.append(other)
-    return days
-
-
-def _smallest(ladder: list[Bend], possible: Callable[[Bend], bool | None]) -> Bend | None:
-    """The first bend of ``ladder`` that makes a plan possible. A bound (a window, a gap)
-    that works keeps working when widened: probe the 1st, 2nd, 4th, … and halve back; days
-    (a firm or decided meeting elsewhere) are tried nearest first."""
-    if not ladder:
-        return None
-    if ladder[0].rule in ("firm", "fixed"):
-        for bend in ladder[:DATES_TRIED]:
-            ok = possible(bend)
-            if ok is None:
-                return None
-            if ok:
-                return bend
-        return None
-    # The largest bend first: when even it does not help, one solve says so.
-    widest = possible(ladder[-1])
-    if not widest:
-        return None
-    probes = sorted({*(2**i - 1 for i in range(len(ladder).bit_length())), len(ladder) - 1})
-    low, high = -1, None
-    for probe in probes:
-        ok = True if probe == len(ladder) - 1 else possible(ladder[probe])
-        if ok is None:
-            return None
-        if ok:
-            high = probe
-            break
-        low = probe
-    if high is None:
-        return None
-    while high - low > 1:
-        middle = (low + high) // 2
-        ok = possible(ladder[middle])
-        if ok is None:
-            break
-        low, high = (low, middle) if ok else (middle, high)
-    return ladder[high]
-
-
-def _trial(make: Make, account: _Budget) -> Callable[[Bend], bool | None]:
-    def possible(bend: Bend) -> bool | None:
-        return _possible(make(bend), account)
-
-    return possible
-
-
-def _possible(problem: Problem, account: _Budget) -> bool | None:
-    """Whether the changed problem has a plan (None: not known in the budget)."""
-    budget = account.take()
-    if budget <= 0:
-        return None
-    try:
-        inst = problem.instance()
-    except InfeasibleError:
-        account.pay(0.0)
-        return False
-    status, spent = solver.feasibility(inst, budget)
-    account.pay(spent)
-    if status == cp_model.INFEASIBLE:
-        return False
-    if status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
-        return True
-    return None
+            option = _option(base, source, moved, own, settings, cutoff, where, change, (bend,))
+        else:
+            option = _option(base, source, state, (*own, bend), settings, cutoff, where, change)
+        if option is not None:
+            yield option

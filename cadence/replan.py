@@ -127,6 +127,7 @@ def replan(
     explain: bool = True,
     goals_stage: bool = True,
     refuse_firm: bool = True,
+    max_shift: int | None = None,
 ) -> Replanned:
     """Solve a re-plan of ``state`` (``scenario`` with its bends applied, see
     :func:`cadence.bends.apply`); InfeasibleError when the rules cannot all hold (naming
@@ -141,7 +142,7 @@ def replan(
         inst, candidates = setup.instance, setup.candidates
         result = solver.solve(
             inst, settings, progress, setup.published, setup.held_items, setup.places.anchors,
-            goals_stage,
+            goals_stage, max_shift,
         )  # fmt: skip
     except InfeasibleError as err:
         if not explain:

@@ -250,6 +250,7 @@ def test_a_firm_meeting_moved_by_name_bends_its_own_spacing():
     assert option.other_moves == 0
     done = options.apply(found, 1)
     assert done.violations == ()
+    assert done.result.moves.shift == 0  # only the committee's own move: nothing else shifts
     assert done.state.bends == (Bend("max_gap", "BG", value=28, was=21),)
     assert check(scenario, done.plan, AS_OF) != []  # the file's own rule is broken: bent
 
@@ -323,3 +324,37 @@ def test_sormland_nsv_moved_by_the_committee_is_applied_with_its_gap_bent(defaul
     ]
     assert option.other_moves == 0
     assert options.apply(found, 1).violations == ()
+
+
+def test_bends_loosen_never_tighten_and_read_in_swedish():
+    """A recorded bend loosens its rule to the bent bound, never tightens a looser file, skips
+    a rule the file lost, and reads as the coordinator writes it."""
+    from cadence import bends
+
+    scenario = loader.load(DATA / "options-firm.yaml").scenario
+    wider = bends.apply(scenario, [Bend("lead_max", "AG", "BG", 23, 16),
+                                   Bend("max_gap", "BG", value=28, was=21),
+                                   Bend("min_gap", "AG", value=5, was=7),
+                                   Bend("writeup", "AG", "BG", 0, 2)])  # fmt: skip
+    assert wider.group("AG").feeds[0].lead_days.max == 23
+    assert wider.group("BG").max_days_between == 28
+    assert wider.group("AG").min_days_between == 5
+    assert wider.group("AG").feeds[0].writeup_days == 0
+    tighter = bends.apply(wider, [Bend("lead_max", "AG", "BG", 18, 16),
+                                  Bend("max_gap", "XX", value=5, was=4)])  # fmt: skip
+    assert tighter.group("AG").feeds[0].lead_days.max == 23 and tighter == wider
+    assert bends.words(Bend("lead_min", "AG", "BG", 8, 9), "x.yaml:35") == (
+        "ledtid AG → BG 8 dagar (minst 9, rad 35)"
+    )
+    assert bends.words(Bend("writeup", "AG", "BG", 1, 2), "x.yaml:7") == (
+        "tid att skriva ihop AG → BG 1 arbetsdag(ar) (minst 2, rad 7)"
+    )
+    firm = Bend("firm", "BG", meeting="BG-02", from_day=date(2026, 4, 9), day=date(2026, 4, 16))
+    assert bends.words(firm, "x.yaml:18") == (
+        "BG-02 flyttas: torsdag 9 april 2026 → torsdag 16 april 2026, om BG beslutar det "
+        "(BG har fasta datum, rad 18)"
+    )
+    assert bends.ask(firm) == (
+        "Fråga BG:s sekreterare om BG kan flytta sitt möte till torsdag 16 april 2026."
+    )
+    assert firm.amount == 7

@@ -593,7 +593,7 @@ def test_cli_asks_the_committee_before_a_firm_meeting_moves(tmp_path):
             continue
         assert result.exit_code == 3, result.output
         for said in (dry.output, result.output):
-            assert "Fråga BGs sekreterare om BG kan flytta sitt möte" in said
+            assert "Fråga BG:s sekreterare om BG kan flytta sitt möte" in said
             assert "firm meeting moved" in said
         assert snapshot(out) == before
         applied = cli("move", record.id, day.isoformat(), *args, "--option", "1")

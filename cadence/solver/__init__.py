@@ -178,13 +178,15 @@ def solve(
     held_items: HeldItems | None = None,
     anchors: Sequence[Anchor] = (),
     goals_stage: bool = True,
+    max_shift: int | None = None,
 ) -> Result:
     """The best plan; with ``published`` meetings, first the fewest of them and of their agenda
     items moved (see :mod:`cadence.solver.stability`; proven when the budget allows), then the
     least total shift in days with those moves, then the best plan among those. ``held_items``
     keeps held meetings' agendas; ``anchors`` place the coordinator's moved and added meetings.
     Without ``goals_stage`` the plan of the shift stage is the answer (fewest, then nearest;
-    the goals only as the plan counts them): a change's options, each in a second or two."""
+    the goals only as the plan counts them): a change's options, each in a second or two.
+    ``max_shift``: no published meeting nobody asked to move shifts more days than this."""
     moves = None
     terms = None
     first_plan = None
@@ -211,7 +213,9 @@ def solve(
         # the goals, so stage 1's solution is a complete hint for the shared ones.
         rules, rv = _rules(instance)
         hinted = _hint_published(rules, instance, rv, published)
-        first_terms = stability.add(rules, instance, rv, published, held_items, hinted, anchors)
+        first_terms = stability.add(
+            rules, instance, rv, published, held_items, hinted, anchors, max_shift
+        )
         first_stage, _, _ = first_terms.objective()
         rules.minimize(first_stage)
         # A single worker is deterministic by itself.
@@ -229,24 +233,27 @@ def solve(
         first.parameters.linearization_level = 2
         cpu = clock.process_time()
         status = STATUS[first.solve(rules)]
-        cpu = clock.process_time() - cpu
         if status not in ("optimal", "feasible"):
             return _failed(status, first.wall_time, rules)
         seconds, deterministic = first.wall_time, first.deterministic_time
-        # Then the nearest among the fewest: the moves' objective kept, the total shift least.
+        shift_status = status
         stage_value = int(first.objective_value)
-        _at_most(rules, first_stage, stage_value)
-        rules.clear_hints()
-        for index in range(len(rules.proto.variables)):
-            variable = rules.get_int_var_from_proto_index(index)
-            rules.add_hint(variable, first.value(variable))
-        rules.minimize(first_terms.shift_total())
-        shift_status = STATUS[first.solve(rules)]
+        others = any(first.value(t) for _, p, t in first_terms.moved if p.to is None)
+        if others:
+            # Then the nearest among the fewest: the moves' objective kept, the total shift
+            # least. (When only the coordinator's own moves moved, every shift is 0 already.)
+            _at_most(rules, first_stage, stage_value)
+            rules.clear_hints()
+            for index in range(len(rules.proto.variables)):
+                variable = rules.get_int_var_from_proto_index(index)
+                rules.add_hint(variable, first.value(variable))
+            rules.minimize(first_terms.shift_total())
+            shift_status = STATUS[first.solve(rules)]
+            if shift_status not in ("optimal", "feasible"):
+                return _failed(shift_status, seconds + first.wall_time, rules)
+            seconds += first.wall_time
+            deterministic += first.deterministic_time
         cpu = clock.process_time() - cpu
-        if shift_status not in ("optimal", "feasible"):
-            return _failed(shift_status, seconds + first.wall_time, rules)
-        seconds += first.wall_time
-        deterministic += first.deterministic_time
         moved = [(i, p, int(first.value(t))) for i, p, t in first_terms.moved]
         moves = Moves(
             count=sum(m for _, _, m in moved),
@@ -257,7 +264,7 @@ def solve(
             firm=tuple(sorted(i for i, p, m in moved if p.firm and m)),
             deterministic=deterministic,
             cpu_seconds=cpu,
-            shift=int(first.value(first_terms.shift_total())),
+            shift=int(first.value(first_terms.shift_total())) if others else 0,
             shift_proven=shift_status == "optimal",
         )
         if not goals_stage:
@@ -267,7 +274,9 @@ def solve(
             successors = _successors(first, instance, rv, first_terms, published)
             return replace(result, status=status, bound=None, successors=successors)
         model, v = _rules(instance)
-        terms = stability.add(model, instance, v, published, held_items, anchors=anchors)
+        terms = stability.add(
+            model, instance, v, published, held_items, anchors=anchors, max_shift=max_shift
+        )
         shared = len(rules.proto.variables)
         assert len(model.proto.variables) == shared
         for index in range(shared):
@@ -551,8 +560,13 @@ def involved_groups(instance: Instance, budget: float) -> Involved:
     return Involved(tuple(keep), needed == len(keep))
 
 
-def feasibility(instance: Instance, budget: float) -> tuple[cp_model.CpSolverStatus, float]:
-    """CP-SAT's status for the hard rules of ``instance`` alone, and the deterministic time."""
+def feasibility(
+    instance: Instance, budget: float, presolve: bool = True
+) -> tuple[cp_model.CpSolverStatus, float]:
+    """CP-SAT's status for the hard rules of ``instance`` alone, and the deterministic time.
+    Without ``presolve`` (an instance whose meetings are nearly all pinned, as a change's bent
+    options try it: Sörmland with one meeting free, 0.5-0.7 s against 0.9-1.7 s on a busy
+    machine)."""
     try:
         model, _ = _rules(instance)
     except InfeasibleError:
@@ -561,5 +575,8 @@ def feasibility(instance: Instance, budget: float) -> tuple[cp_model.CpSolverSta
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = budget
+    if not presolve:
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.cp_model_probing_level = 0
     status = solver.solve(model)
     return status, solver.deterministic_time

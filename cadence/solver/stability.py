@@ -110,10 +110,12 @@ def add(
     held_items: HeldItems | None,
     hinted: dict[tuple[str, int], int] | None = None,
     anchors: Sequence[Anchor] = (),
+    max_shift: int | None = None,
 ) -> Stability:
     """Successors, moved meetings and moved items of ``published``; the held agendas fixed.
     ``hinted`` ((group, position) → day suggested) makes the old plan the first solution tried:
-    each meeting suggested on its old day stays there and keeps its items."""
+    each meeting suggested on its old day stays there and keeps its items. ``max_shift``: no
+    meeting nobody asked to move shifts more days than this (its place may still drop out)."""
     hinted = hinted or {}
     stability = Stability([], [], {})
     item_home: dict[str, int] = {}
@@ -181,7 +183,8 @@ def add(
                 item_home[key] = i
             place = _at(meetings, old.position) if old.position is not None else None
             if place is not None and old.to is None:
-                shift = model.new_int_var(0, instance.horizon, f"shift[{old.group},{old.day}]")
+                top = instance.horizon if max_shift is None else max_shift
+                shift = model.new_int_var(0, top, f"shift[{old.group},{old.day}]")
                 model.add(shift >= place.day - old.day).only_enforce_if(place.when_present())
                 model.add(shift >= old.day - place.day).only_enforce_if(place.when_present())
                 stability.shift.append((i, shift))
