@@ -4,6 +4,7 @@ The pages and the JSON API (docs/app-api.md) call :mod:`cadence.session`, which 
 library functions as the CLI; this package decides no rule and words no rule's message.
 """
 
-from cadence.app.server import Config, create_app
+from cadence.app.guard import Config
+from cadence.app.server import create_app
 
 __all__ = ["Config", "create_app"]

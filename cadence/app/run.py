@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from cadence import loader, solver
-from cadence.app.server import LOOPBACK, Config, create_app
+from cadence.app.guard import LOOPBACK, Config
+from cadence.app.server import create_app
 from cadence.errors import InputError
 from cadence.session import Workspace
 

@@ -296,7 +296,8 @@ async function propose(body, url, target) {
   }
   const list = el("div", { class: "option-list" },
     el("h3", { text: `Så här kan ändringen göras: ${data.label}` }));
-  data.options.forEach((option, index) => list.append(optionCard(option, index + 1, body, url, target)));
+  data.options.forEach((option, index) =>
+    list.append(optionCard(option, index + 1, body, url, target, data.label)));
   const cancel = el("button", { type: "button", class: "secondary", text: "Avbryt, ändra inget" });
   cancel.addEventListener("click", () => { clearHighlights(); target.replaceChildren(); });
   list.append(cancel);
@@ -304,7 +305,7 @@ async function propose(body, url, target) {
   if (data.options.length) highlight(data.options[0]);
 }
 
-function optionCard(option, number, body, url, target) {
+function optionCard(option, number, body, url, target, label) {
   const rows = el("tbody");
   for (const move of option.moves) {
     const kind = move.to ? (move.from ? "moved" : "added") : "removed";
@@ -336,6 +337,8 @@ function optionCard(option, number, body, url, target) {
     const { status, data } = await api("POST", url + "/apply", { ...body, option: option.id },
       "Genomför ändringen");
     if (status === 200 && data.status === "applied") {
+      sessionStorage.setItem("cadence-done", `Genomfört: ${label} (version ${data.version}).` +
+        " Flödena är uppdaterade; Ångra finns under Historik.");
       location.hash = "";
       location.reload();
     } else {
@@ -424,7 +427,10 @@ const undoButton = document.getElementById("undo");
 if (undoButton) {
   undoButton.addEventListener("click", async () => {
     const { status, data } = await api("POST", "/api/undo", { version: plan.version }, "Ångrar");
-    if (status === 200) location.reload();
+    if (status === 200) {
+      sessionStorage.setItem("cadence-done", `Ångrat: planen är som i version ${data.version}.`);
+      location.reload();
+    }
     else undoButton.after(problemBox(data, status));
   });
 }
@@ -457,6 +463,14 @@ for (const form of document.querySelectorAll("form.edit")) {
     for (const field of form.elements) if (field.name) body[field.name] = field.value;
     propose(body, "/api/edits", document.getElementById("edit-result"));
   });
+}
+
+// -- After a reload: say what was done (the status region is read out) --------------------------
+
+const done = sessionStorage.getItem("cadence-done");
+if (done && progress) {
+  sessionStorage.removeItem("cadence-done");
+  setTimeout(() => { progress.textContent = done; progress.classList.add("done"); }, 300);
 }
 
 // -- Planning a folder that has no plan yet ---------------------------------------------------
