@@ -11,6 +11,14 @@ const WEEKDAYS = ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag",
 const RULE_KINDS = { chain: "kedja", kallelse: "kallelse", weekdays: "veckodagar", count: "antal",
   spacing: "avstånd", fixed: "fast datum", firm: "fasta datum", chair: "ordförande",
   people: "personer", item: "punkt", calendar: "kalender", bent: "avsteg" };
+// How explain names an alternative day, as the page says it (the rule texts stay as the CLI
+// prints them).
+const WHY = { "same week": "samma vecka", "a week earlier": "en vecka tidigare",
+  "a week later": "en vecka senare", "two weeks earlier": "två veckor tidigare",
+  "two weeks later": "två veckor senare", "usual weekday, the week before": "vanlig veckodag, veckan före",
+  "usual weekday, the week after": "vanlig veckodag, veckan efter",
+  "the nearest day it could meet before": "närmaste möjliga dag före",
+  "the nearest day it could meet after": "närmaste möjliga dag efter" };
 const MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
   "september", "oktober", "november", "december"];
 
@@ -34,9 +42,18 @@ function swedishDate(iso) {
   return `${WEEKDAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}`;
 }
 
-function when(iso) {
-  return iso ? `${swedishDate(iso)} ${iso.slice(11, 16)}` : "–";
+function shortDate(iso) {
+  const d = new Date(iso.slice(0, 10) + "T12:00:00");
+  return `${WEEKDAYS[d.getDay()].slice(0, 3)} ${d.getDate()} ${MONTHS[d.getMonth()]}`;
 }
+
+function when(iso) {
+  return iso ? `${shortDate(iso)} ${iso.slice(11, 16)}` : "–";
+}
+
+// The plan's goals (cadence.goals) as the page names them.
+const GOALS = { spread: "spridning", lead: "ledtid", rhythm: "rytm", avoid: "undvikna dagar",
+  person_week: "möten per person och vecka", person_day: "möten per person och dag" };
 
 // -- Talking to the server, with progress -----------------------------------------------------
 
@@ -247,11 +264,12 @@ function alternativesTable(data) {
     const cost = alt.cost !== null ? (alt.cost >= 0 ? `+${alt.cost}` : `${alt.cost}`)
       : ({ impossible: "omöjlig", undecided: "oavgjord" }[alt.verdict] || alt.verdict);
     const reasons = [...alt.forbidden.map((r) => r.text + (r.where ? ` [${r.where}]` : "")),
-      ...Object.entries(alt.change).map(([goal, value]) => `${goal} ${value > 0 ? "+" : ""}${value}`),
+      ...Object.entries(alt.change).map(([goal, value]) =>
+        `${GOALS[goal] || goal} ${value > 0 ? "+" : ""}${value}`),
       ...alt.moves, alt.note].filter(Boolean);
     tbody.append(el("tr", { class: alt.verdict },
-      el("td", { text: `${swedishDate(alt.date)}${alt.time ? " " + alt.time : ""}` }),
-      el("td", { text: alt.why }), el("td", { text: cost }),
+      el("td", { text: `${shortDate(alt.date)}${alt.time ? " " + alt.time : ""}` }),
+      el("td", { text: WHY[alt.why] || alt.why }), el("td", { text: cost }),
       el("td", { text: reasons.join("; ") })));
   }
   days.append(tbody);
