@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any, Literal
 
+from cadence import plan as plans
 from cadence import replan, solver, sv
 from cadence.bending import smallest_bends
 from cadence.bends import Bend, ask, words
@@ -126,6 +127,8 @@ class Option:
     done: Replanned = field(repr=False, compare=False)
     keeps_rules: bool = False
     """The all-rules option (a firm meeting moved by name may still bend its own spacing)."""
+    details: tuple[str, ...] = ()
+    """What a bent lead window means in the plan (Swedish): which meeting prepares which."""
 
     @property
     def other_moves(self) -> int:
@@ -410,8 +413,9 @@ def _described(
     limits = scenario.changes
     shift = sum(m.shift_days for m in moves if not m.asked)
     option = Option(
-        0, tuple(moves), shift, bents, tuple(sorted(people)), "", False, scenario, state, done
-    )
+        0, tuple(moves), shift, bents, tuple(sorted(people)), "", False, scenario, state, done,
+        details=tuple(_preparations(source, done, bends)),
+    )  # fmt: skip
     within = option.other_moves <= limits.max_other_moves and (
         option.longest_shift <= limits.max_shift_days
     )
@@ -419,26 +423,63 @@ def _described(
     return replace(option, summary=_summary(option, 1, limits))
 
 
+def _preparations(source: str, done: Replanned, bends: Sequence[Bend]) -> Iterator[str]:
+    """For a bent lead window, each meeting of the plan prepared outside the file's window:
+    ``LSG-2026-04 (torsdag 20 augusti) bereder NSV-2026-04 (torsdag 15 oktober), 56 dagar
+    före.``"""
+    links = [b for b in bends if b.rule in ("lead_max", "lead_min")]
+    if not links:
+        return
+    plan = plans.from_result(done.setup.instance, done.result, source, done.identities)
+    by_id = {m.id: m for m in plan.meetings}
+    for bend in links:
+        for meeting in plan.meetings:
+            if meeting.group != bend.to:
+                continue
+            for other in (by_id[i] for i in meeting.prepared_by if by_id[i].group == bend.group):
+                lead = (meeting.start.date() - other.start.date()).days
+                outside = (bend.rule == "lead_max" and lead > bend.was) or (
+                    bend.rule == "lead_min" and lead < bend.was
+                )
+                if outside:
+                    yield (
+                        f"{other.id} ({_day(other.start)}) bereder {meeting.id} "
+                        f"({_day(meeting.start)}), {lead} dagar före."
+                    )
+
+
+def _day(moment: datetime) -> str:
+    return f"{sv.weekday(moment.date())} {sv.day_month(moment.date())}"
+
+
 def _own_spacing(scenario: Scenario, state: State, change: Change, cutoff: date) -> list[Bend]:
-    """A firm meeting moved by name is the committee's decision: the gaps to its own group's
-    neighbours (which do not move: they are firm too) are bent where they break its spacing."""
-    if change.action != "move" or change.day is None or not replan.firm(scenario, change.group):
+    """A firm meeting moved or cancelled by name is the committee's decision: the gaps to its
+    own group's neighbours (which do not move: they are firm too) are bent where they break its
+    spacing."""
+    if change.action not in ("move", "cancel") or not replan.firm(scenario, change.group):
         return []
-    group = scenario.group(change.group)
+    dropped = {c.meeting for c in state.changes if c.action == "cancel"} | {change.meeting}
     others = sorted(
         r.start.date() for r in state.records
-        if r.group == change.group and r.status != "cancelled" and r.id != change.meeting
+        if r.group == change.group and r.status != "cancelled" and r.id not in dropped
     )  # fmt: skip
-    before = [d for d in others if d < change.day]
-    after = [d for d in others if d > change.day]
-    gaps = ([(change.day - before[-1]).days] if before else []) + (
-        [(after[0] - change.day).days] if after else []
-    )
+    day = change.day
+    if day is None:
+        return []
+    before = [d for d in others if d < day]
+    after = [d for d in others if d > day]
+    if change.action == "cancel":  # its neighbours now follow each other
+        gaps = [(after[0] - before[-1]).days] if before and after else []
+    else:
+        gaps = ([(day - before[-1]).days] if before else []) + (
+            [(after[0] - day).days] if after else []
+        )
+    group = scenario.group(change.group)
     found = []
     longest = group.max_days_between
     if gaps and longest is not None and max(gaps) > longest:
         found.append(Bend("max_gap", group.id, value=max(gaps), was=longest))
-    if gaps and min(gaps) < group.min_days_between:
+    if change.action == "move" and gaps and min(gaps) < group.min_days_between:
         found.append(Bend("min_gap", group.id, value=min(gaps), was=group.min_days_between))
     return found
 
@@ -463,7 +504,7 @@ def _summary(option: Option, number: int, limits: ChangeLimits) -> str:
             f" (Över gränsen för en ändring som görs direkt: högst {limits.max_other_moves} "
             f"andra möten och {limits.max_shift_days} dagar för något av dem.)"
         )
-    lines = [head]
+    lines = [head, *option.details]
     lines += [ask(b.bend) for b in option.bends if ask(b.bend)]
     for m in option.moves:
         if m.start is not None and m.to is not None:

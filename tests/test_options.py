@@ -153,6 +153,9 @@ def test_a_change_that_moves_too_much_offers_options_and_exits_3(tmp_path):
             "Alternativ 2: med avsteg – ledtid AG → BG 23 dagar (högst 16, rad 35). "
             "Inga andra möten flyttas." in result.output
         )
+        assert "AG-03 (tisdag 24 mars) bereder BG-02 (torsdag 16 april), 23 dagar före." in (
+            result.output
+        )
         assert "choose one of the 2 options above" in result.output.replace("Choose", "choose")
     assert snapshot(out) == before
 
@@ -301,6 +304,9 @@ def test_sormland_lsg_a_week_later_offers_the_lead_bent(default_plan):
     assert lead.bends[0].line == "sormland-2026.yaml:227"
     assert lead.other_moves == 0
     assert [m.meeting for m in lead.moves] == ["LSG-2026-05"]
+    assert lead.details == (
+        "LSG-2026-04 (torsdag 20 augusti) bereder NSV-2026-04 (torsdag 15 oktober), 56 dagar före.",
+    )
     done = options.apply(found, lead.id)
     assert done.violations == ()
     assert (
@@ -358,3 +364,25 @@ def test_bends_loosen_never_tighten_and_read_in_swedish():
         "Fråga BG:s sekreterare om BG kan flytta sitt möte till torsdag 16 april 2026."
     )
     assert firm.amount == 7
+
+
+def test_cli_json_of_an_applied_change_and_of_a_refusal(tmp_path):
+    """--json on a change applied at once prints status applied with its bend and writes the
+    folder (exit 0); on a refused one, status refused with the reason (exit 1, nothing
+    written)."""
+    out = tmp_path / "out"
+    publish_rows("options-firm.yaml", out)
+    args = [str(DATA / "options-firm.yaml"), "--out", str(out), "--as-of", "2026-01-01",
+            "--time-limit", "5", "--json"]  # fmt: skip
+    applied = CliRunner().invoke(main, ["move", "BG-01", "2026-03-12", *args])
+    assert applied.exit_code == 0, applied.output
+    answer = json.loads(applied.stdout)
+    assert answer["status"] == "applied" and answer["refusal"] is None
+    assert [(b["rule"], b["line"], b["amount"], b["was"]) for b in answer["options"][0]["bends"]] \
+        == [("max_gap", "options-firm.yaml:25", 28, 21)]  # fmt: skip
+    assert read(out / "plan.json").record("BG-01").start.date() == date(2026, 3, 12)
+    before = snapshot(out)
+    refused = CliRunner().invoke(main, ["move", "AG-01", "2026-04-03", *args])  # Långfredagen
+    assert refused.exit_code == 1, refused.output
+    assert json.loads(refused.stdout)["status"] == "refused"
+    assert snapshot(out) == before
