@@ -295,6 +295,10 @@ def _replan(
         check_writable(folder)  # before the lock and the solve: an unwritable run never starts
     command = " ".join(["cadence", *(a for a in sys.argv[1:3])])
     with nullcontext() if dry_run else lock(folder, command, wait):
+        if not dry_run:
+            from cadence.history import History
+
+            History(folder, scenario).recover()  # a workbench apply killed halfway comes first
         _replan_locked(
             scenario, folder, time_limit, workers, as_of, keep_cancelled, dry_run, base_url,
             request, option, as_json,
@@ -738,3 +742,41 @@ def schema() -> None:
     from cadence.schema import schema_text
 
     click.echo(schema_text(), nl=False)
+
+
+@main.command()
+@scenario_argument
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Port."
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    default=None,
+    help="Meetings before this day are held and never move (default as for cadence plan).",
+)
+@click.option(
+    "--time-limit",
+    type=_Budget(min=0.0, max=MAX_TIME_LIMIT, min_open=True),
+    default=limits.DEFAULT_TIME_LIMIT,
+    show_default=True,
+    help="Solver budget in CP-SAT deterministic seconds for each plan and re-plan.",
+)
+@_domain_errors
+def app(
+    scenario: Path,
+    out: Path | None,
+    host: str,
+    port: int,
+    as_of: datetime | None,
+    time_limit: float,
+) -> None:
+    """The coordinator's workbench in the browser: the year, why, move with a preview, undo,
+    publish. Plans first when the folder has no plan yet."""
+    from cadence.app.run import serve
+
+    serve(scenario, out or Path("exports") / scenario.stem, host, port,
+          as_of.date() if as_of else None, time_limit, click.echo)  # fmt: skip
