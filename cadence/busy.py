@@ -17,7 +17,7 @@ import recurring_ical_events
 
 from cadence import limits
 from cadence.errors import InputError
-from cadence.scenario import Period, Unavailability
+from cadence.scenario import Period, Unavailability, busy_reason
 
 _END_OF_DAY = time(23, 59, 59)
 
@@ -35,7 +35,7 @@ def read_busy(path: FilePath, period: Period) -> tuple[Unavailability, ...]:
         ) from None
     try:
         calendar = icalendar.Calendar.from_ical(data)
-        return busy_times(calendar, period, reason=f"upptagen enligt {path.name}")
+        return busy_times(calendar, period, reason=busy_reason(path.name))
     except BusyFileError:
         raise
     except RecursionError:

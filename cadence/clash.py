@@ -119,7 +119,7 @@ def explain(
         return None
     minimal = True
     core = [k for k in keys if k in first]
-    touched = _groups_of(inst, core)
+    touched = groups_of(inst, core)
     if touched is not None and len(touched) < len(inst.groups):
         # The deletion filter on the core's groups alone: each solve loads the whole model,
         # two seconds a solve on Sörmland 2026 whatever the rules assumed. The other groups'
@@ -148,7 +148,7 @@ def explain(
     return Clash(rules, minimal, relaxations, account.spent, account.solves)
 
 
-def _groups_of(inst: instances.Instance, keys: list[RuleKey]) -> tuple[str, ...] | None:
+def groups_of(inst: instances.Instance, keys: list[RuleKey]) -> tuple[str, ...] | None:
     """The groups whose meetings the rules ``keys`` constrain (None: every group)."""
     found: set[str] = set()
     for key in keys:
@@ -653,6 +653,10 @@ class Where:
 
             return format_path(path)
         return f"{self.name}:{self.locations.line(path)}"
+
+    def line(self, path: Path) -> int | None:
+        """The line ``path`` is on, when the file's locations are known."""
+        return None if self.locations is None else self.locations.line(path)
 
     def edit(self, relaxation: Relaxation) -> str:
         """``line 141: `weekdays: [fri]` → `weekdays: [thu, fri]``` (else the words alone)."""

@@ -1,11 +1,13 @@
 """The ``cadence`` command: thin click commands over library functions.
 
 Domain errors become exit codes here and nowhere else: 0 ok, 1 rules that cannot all hold or a
-plan with violations, 2 bad input.
+plan with violations, 2 bad input, 3 a change that needs the coordinator's choice (move, cancel
+or add printed its options and wrote nothing).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from collections.abc import Callable
@@ -13,19 +15,29 @@ from dataclasses import replace
 from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cadence import limits, loader, sv
+from cadence.budget import WALL_GRACE, WALL_PER_UNIT
 from cadence.calendar import WorkCalendar
-from cadence.errors import CadenceError, ImpossibleError, InfeasibleError, InputError
+from cadence.errors import (
+    CadenceError,
+    ChoiceNeeded,
+    ImpossibleError,
+    InfeasibleError,
+    InputError,
+)
 from cadence.progress import Progress
 from cadence.scenario import Publish, Scenario
 from cadence.state import FILE as STATE_FILE
-from cadence.state import Change, State
 from cadence.state import extra as state_extra
+from cadence.state import held_until
 from cadence.state import load as load_state
+
+if TYPE_CHECKING:
+    from cadence.options import Request
 
 DEFAULT_SCENARIO = Path("scenarios/sormland-2026.yaml")
 
@@ -171,7 +183,8 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
             default=limits.DEFAULT_TIME_LIMIT,
             show_default=True,
             help="Solver budget in CP-SAT deterministic seconds (same budget, same plan on any "
-            "machine).",
+            f"machine). A run that would take longer than {WALL_PER_UNIT:g} wall seconds per "
+            f"unit plus {WALL_GRACE:g} stops there, with its best plan or a message.",
         ),
         click.option(
             "--workers",
@@ -220,6 +233,40 @@ def _solve_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+PHASES = {
+    "instance": "reading the rules into days",
+    "model": "building the model",
+    "first plan": "constructing a first plan",
+    "fewest moves": "finding the fewest published meetings to move",
+    "search": "searching for a better plan",
+    "plan": "checking the plan, making the feeds",
+}
+"""What the progress line says in each phase of :class:`cadence.budget.Clock`."""
+
+
+def _change_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of move, cancel and add: which option to apply, and JSON output."""
+    options = [
+        click.option(
+            "--option",
+            type=click.IntRange(min=1, max=9),
+            default=None,
+            metavar="N",
+            help="Apply option N of the ones printed when the change needs a choice (exit 3).",
+        ),
+        click.option(
+            "--json",
+            "as_json",
+            is_flag=True,
+            help="Print the answer (status, options, moves, bends) as JSON "
+            "(docs/changes.schema.json).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def _replan(
     scenario: Path,
     out: Path | None,
@@ -230,9 +277,12 @@ def _replan(
     dry_run: bool,
     wait: float,
     base_url: str | None = None,
-    change: Callable[[Scenario, State, date], Change] | None = None,
+    request: Request | None = None,
+    option: int | None = None,
+    as_json: bool = False,
 ) -> None:
-    """Load, (re-)plan with the published state and an optional new change, write, report.
+    """Load, (re-)plan with the published state and an optional new change (its options, see
+    :mod:`cadence.options`), write, report.
 
     The whole run holds the output folder's lock, so a second command waits and then re-plans
     from what this one wrote (or gives up after ``wait`` seconds, exit 2)."""
@@ -245,9 +295,14 @@ def _replan(
         check_writable(folder)  # before the lock and the solve: an unwritable run never starts
     command = " ".join(["cadence", *(a for a in sys.argv[1:3])])
     with nullcontext() if dry_run else lock(folder, command, wait):
+        if not dry_run:
+            from cadence.history import History
+
+            History(folder, scenario).recover()  # a workbench apply killed halfway comes first
         _replan_locked(
-            scenario, folder, time_limit, workers, as_of, keep_cancelled, dry_run, base_url, change
-        )
+            scenario, folder, time_limit, workers, as_of, keep_cancelled, dry_run, base_url,
+            request, option, as_json,
+        )  # fmt: skip
 
 
 def _replan_locked(
@@ -259,9 +314,12 @@ def _replan_locked(
     keep_cancelled: int,
     dry_run: bool,
     base_url: str | None,
-    change: Callable[[Scenario, State, date], Change] | None,
+    request: Request | None,
+    option: int | None,
+    as_json: bool,
 ) -> None:
-    from cadence import solver
+    from cadence import options, solver
+    from cadence.budget import Clock
     from cadence.clash import Where
     from cadence.export.report import MARKDOWN as REPORT
     from cadence.export.report import text
@@ -269,6 +327,8 @@ def _replan_locked(
     from cadence.quality import describe
     from cadence.replan import refuse_impossible, run
 
+    clock = Clock(time_limit)
+    clock.phase("reading")
     loaded = _load(scenario)
     if base_url is not None:
         loaded = replace(loaded, scenario=with_base_url(loaded.scenario, base_url))
@@ -283,38 +343,59 @@ def _replan_locked(
         refuse_impossible(state, loaded.impossible)
     if state is not None and cutoff is None:
         cutoff = date.today()  # re-planning: what lies before today has taken place
-    if change is not None:
-        if state is None:
-            raise InputError(
-                f"{folder}: no published plan (plan.json) to change; run cadence plan first"
-            )
-        assert cutoff is not None
-        state = state.with_change(change(loaded.scenario, state, cutoff))
-    settings = solver.Settings(time_limit=time_limit, workers=workers)
+    if request is not None and state is None:
+        raise InputError(
+            f"{folder}: no published plan (plan.json) to change; run cadence plan first"
+        )
+    settings = solver.Settings(time_limit=time_limit, workers=workers, clock=clock)
+    lines = Where(loaded.locations, scenario.name)
     stream = sys.stderr
     with Progress(stream, live=stream.isatty()) as progress:
-        progress.phase("solving", "building the model, looking for a first plan")
-        try:
-            lines = Where(loaded.locations, scenario.name)
+        clock.listener = lambda name: progress.phase("solving", PHASES.get(name, name))
+        if request is not None:
+            assert state is not None and cutoff is not None
+            progress.phase("solving", "the change, and its options if it moves too much")
+            found = options.answer(
+                loaded.scenario, scenario.stem, state, request, settings, cutoff, lines
+            )
+            if as_json:
+                click.echo(json.dumps(options.to_json(found), ensure_ascii=False, indent=1))
+            if found.status == "refused":
+                raise InfeasibleError(f"refused, nothing changed: {found.refusal}")
+            if found.status == "choose" and option is None:
+                if not as_json:
+                    click.echo(options.text(found), nl=False)
+                raise ChoiceNeeded(
+                    f"a choice is needed: {options.why(found)}. Choose one of the "
+                    f"{len(found.options)} options above and run the command again with "
+                    "--option N (nothing was written)"
+                )
+            number = option or 1
+            if not as_json and found.status == "choose":
+                click.echo(found.option(number).summary)
+            done = options.apply(found, number, keep_cancelled)
+        else:
+            progress.phase("solving", "building the model, looking for a first plan")
             done = run(
                 loaded.scenario, scenario.stem, state, settings, cutoff, progress, keep_cancelled,
                 lines,
             )  # fmt: skip
-        except InfeasibleError as err:
-            if change is None:
-                raise
-            raise InfeasibleError(f"refused, nothing changed: {err}") from None
         if not done.violations and not dry_run:
+            clock.listener = None
+            clock.phase("writing", check=False)
             progress.phase("writing", str(folder))
             try:
                 write_folder(folder, done.files)
             except OSError as err:
                 raise InputError(f"cannot write {folder}: {err.strerror or err}") from None
+        clock.done()
     result = done.result
     if done.violations:  # the solver and the verifier disagree: never publish such a plan
         for violation in done.violations:
             click.echo(f"violation: {violation}", err=True)
         raise CadenceError("the plan breaks the rules above; nothing was written")
+    if as_json:
+        return
     if result.status == "optimal":
         gap = " (proven best)"
     elif result.bound is None:
@@ -330,11 +411,20 @@ def _replan_locked(
     )
     for line in describe(done.quality):
         click.echo(f"quality: {line}")
+    click.echo(f"phases: {clock.summary()}")
+    if clock.cut:
+        click.echo(
+            f"warning: the search stopped at the wall-clock ceiling ({clock.ceiling:.0f} s), "
+            f"before its {time_limit:g} deterministic seconds: this plan depends on the "
+            "machine's speed and load",
+            err=True,
+        )
     if result.moves is not None:
         proof = "proven fewest" if result.moves.proven else "not proven fewest"
         click.echo(
             f"moved: {result.moves.count} published meeting(s) and {result.moves.items} "
-            f"agenda item(s) ({proof}, {result.moves.seconds:.2f} s); as of {cutoff}"
+            f"agenda item(s) ({proof}, {result.moves.seconds:.2f} s), shifted "
+            f"{result.moves.shift} day(s) in all; as of {cutoff}"
         )
     values = ", ".join(f"{goal} {value}" for goal, value in done.goal_values.items())
     click.echo(f"goals: {values}")
@@ -342,7 +432,7 @@ def _replan_locked(
     click.echo(f"meetings: {counts}")
     if done.entries is not None:
         click.echo(f"changes since the last publication (in Swedish, as in {REPORT}):")
-        click.echo(text(done.entries), nl=False)
+        click.echo(text(done.entries, done.shift), nl=False)
     if dry_run:
         click.echo(f"dry run: nothing written to {folder}")
     else:
@@ -350,11 +440,18 @@ def _replan_locked(
 
 
 @main.command()
-@scenario_argument
+@click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @_solve_options
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1, max=64),
+    default=None,
+    help="With several scenarios: how many to plan at a time (default: one per core).",
+)
 @_domain_errors
 def plan(
-    scenario: Path,
+    scenarios: tuple[Path, ...],
+    jobs: int | None,
     **solve: Any,
 ) -> None:
     """Place every meeting; write the plan, its feeds, tables and årshjul.
@@ -362,8 +459,59 @@ def plan(
     When the output folder holds a published plan (plan.json), re-plan: meetings before --as-of
     stay, the fewest published meetings move, every meeting keeps its identity in the feeds,
     and a change report is written and printed.
+
+    With several scenarios (SCENARIOS: A.yaml B.yaml ...), each is planned by a process of its
+    own into OUT/<scenario> (default exports/<scenario>), as if run alone; a summary table
+    follows, and one county's failure stops none of the others (exit: the worst county's).
     """
-    _replan(scenario, **solve)
+    if len(scenarios) <= 1:
+        _replan(scenarios[0] if scenarios else DEFAULT_SCENARIO, **solve)
+        return
+    _plan_several(scenarios, jobs, **solve)
+
+
+def _plan_several(
+    scenarios: tuple[Path, ...],
+    jobs: int | None,
+    out: Path | None,
+    time_limit: float,
+    workers: int,
+    as_of: datetime | None,
+    keep_cancelled: int,
+    dry_run: bool,
+    wait: float,
+    base_url: str | None,
+) -> None:
+    from cadence import batch
+
+    if base_url is not None:
+        raise InputError(
+            "--base-url: several scenarios are published at several addresses; give each its "
+            "publish.base_url in its scenario file"
+        )
+    options = ["--time-limit", repr(time_limit), "--workers", str(workers)]
+    options += ["--keep-cancelled", str(keep_cancelled), "--wait", repr(wait)]
+    if as_of is not None:
+        options += ["--as-of", as_of.date().isoformat()]
+    if dry_run:
+        options.append("--dry-run")
+    try:
+        batch.folders(scenarios, out)
+    except ValueError as err:
+        raise InputError(str(err)) from None
+
+    def done(county: batch.County) -> None:
+        click.echo(f"== {county.scenario} → {county.folder} (exit {county.exit_code})")
+        click.echo(county.output, nl=False)
+        if county.errors:
+            click.echo(county.errors, err=True)
+
+    counties = batch.plan_all(scenarios, out, options, jobs, done)
+    click.echo()
+    click.echo(batch.table(counties), nl=False)
+    code = batch.exit_code(counties)
+    if code:
+        sys.exit(code)
 
 
 @main.command()
@@ -374,6 +522,7 @@ def plan(
     "--time", "at", metavar="HH:MM", type=click.DateTime(formats=["%H:%M"]), help="New start time."
 )
 @_solve_options
+@_change_options
 @_domain_errors
 def move(
     meeting: str,
@@ -383,23 +532,22 @@ def move(
     **solve: Any,
 ) -> None:
     """Move MEETING (its id in plan.csv) to DATE (YYYY-MM-DD) and re-plan; the move is kept
-    by later runs.
+    by later runs. When keeping every rule would move too much, print the options and exit 3.
 
     \b
     Example: cadence move NSV-2026-04 2026-10-29 --out exports/sormland-2026
     """
-    from cadence import replan
+    from cadence.options import Request
 
-    def change(s: Scenario, state: State, cutoff: date) -> Change:
-        return replan.move(s, state, meeting, day.date(), at.time() if at else None, cutoff)
-
-    _replan(scenario, change=change, **solve)
+    request = Request("move", meeting=meeting, day=day.date(), at=at.time() if at else None)
+    _replan(scenario, request=request, **solve)
 
 
 @main.command()
 @click.argument("meeting")
 @scenario_argument
 @_solve_options
+@_change_options
 @_domain_errors
 def cancel(
     meeting: str,
@@ -407,16 +555,14 @@ def cancel(
     **solve: Any,
 ) -> None:
     """Cancel MEETING (its id in plan.csv) and re-plan: its group meets once less that year.
+    When keeping every rule would move too much, print the options and exit 3.
 
     \b
     Example: cadence cancel AVÄ-2026-05
     """
-    from cadence import replan
+    from cadence.options import Request
 
-    def change(s: Scenario, state: State, cutoff: date) -> Change:
-        return replan.cancel(s, state, meeting, cutoff)
-
-    _replan(scenario, change=change, **solve)
+    _replan(scenario, request=Request("cancel", meeting=meeting), **solve)
 
 
 @main.command()
@@ -427,6 +573,7 @@ def cancel(
     "--time", "at", metavar="HH:MM", type=click.DateTime(formats=["%H:%M"]), help="Start time."
 )
 @_solve_options
+@_change_options
 @_domain_errors
 def add(
     group: str,
@@ -436,17 +583,15 @@ def add(
     **solve: Any,
 ) -> None:
     """Add an extra meeting of GROUP on DATE (YYYY-MM-DD) and re-plan: the group meets once
-    more that year.
+    more that year. When keeping every rule would move too much, print the options and exit 3.
 
     \b
     Example: cadence add BGÄ 2026-11-26 --time 13:00
     """
-    from cadence import replan
+    from cadence.options import Request
 
-    def change(s: Scenario, state: State, cutoff: date) -> Change:
-        return replan.add(s, state, group, day.date(), at.time() if at else None, cutoff)
-
-    _replan(scenario, change=change, **solve)
+    request = Request("add", group=group, day=day.date(), at=at.time() if at else None)
+    _replan(scenario, request=request, **solve)
 
 
 @main.command()
@@ -528,17 +673,30 @@ def diff(old: Path, new: Path) -> None:
 @_domain_errors
 def check_plan(scenario: Path, plan_file: Path) -> None:
     """Check a plan against every hard rule of the scenario, without the solver."""
+    from cadence.bends import apply as bent
+    from cadence.bends import path as bend_path
+    from cadence.bends import words
+    from cadence.clash import Where
     from cadence.export.table import read_plan
     from cadence.verify import check
 
     loaded = _load(scenario)
-    # Beside a published state, the coordinator's added and cancelled meetings change the counts.
-    extra = None
+    # Beside a published state, the coordinator's added and cancelled meetings change the counts,
+    # the meetings held are the past: they took place as published, whatever the rules; and the
+    # rules she chose to bend (an option of a change) are bent as decided.
+    extra, held = None, None
+    rules = loaded.scenario
     if (plan_file.parent / STATE_FILE).exists():
         state = load_state(plan_file.parent, loaded.scenario, scenario.stem)
         extra = state_extra(state) if state else None
+        held = held_until(state) if state else None
+        if state is not None and state.bends:
+            rules = bent(rules, state.bends)
+            for bend in state.bends:
+                lines = Where(loaded.locations, scenario.name)
+                click.echo(f"bent as decided: {words(bend, lines.of(bend_path(rules, bend)))}")
     limits.check_file(plan_file, limits.PLAN_BYTES, "plan file")
-    violations = check(loaded.scenario, read_plan(plan_file, loaded.scenario), None, extra)
+    violations = check(rules, read_plan(plan_file, loaded.scenario), held, extra)
     for violation in violations:
         click.echo(str(violation))
     if violations:
@@ -588,3 +746,41 @@ def schema() -> None:
     from cadence.schema import schema_text
 
     click.echo(schema_text(), nl=False)
+
+
+@main.command()
+@scenario_argument
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), help="Output folder.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="Port."
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    default=None,
+    help="Meetings before this day are held and never move (default as for cadence plan).",
+)
+@click.option(
+    "--time-limit",
+    type=_Budget(min=0.0, max=MAX_TIME_LIMIT, min_open=True),
+    default=limits.DEFAULT_TIME_LIMIT,
+    show_default=True,
+    help="Solver budget in CP-SAT deterministic seconds for each plan and re-plan.",
+)
+@_domain_errors
+def app(
+    scenario: Path,
+    out: Path | None,
+    host: str,
+    port: int,
+    as_of: datetime | None,
+    time_limit: float,
+) -> None:
+    """The coordinator's workbench in the browser: the year, why, move with a preview, undo,
+    publish. Plans first when the folder has no plan yet."""
+    from cadence.app.run import serve
+
+    serve(scenario, out or Path("exports") / scenario.stem, host, port,
+          as_of.date() if as_of else None, time_limit, click.echo)  # fmt: skip

@@ -59,5 +59,12 @@ class ImpossibleError(InfeasibleError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class ChoiceNeeded(CadenceError):
+    """A change that keeping every rule would make too large: the coordinator chooses one of
+    the options printed (``--option N``); nothing was written (exit code 3)."""
+
+    exit_code = 3
+
+
 class UndecidedError(InfeasibleError):
     """No plan found within the budget, and none proven impossible either (exit code 1)."""

@@ -21,12 +21,14 @@ from typing import Literal
 
 from cadence import goals, replan, solver
 from cadence import plan as plans
+from cadence.bends import apply as bent
 from cadence.calendar import end_time
 from cadence.errors import InfeasibleError, InputError, UndecidedError
 from cadence.export.report import Entry
 from cadence.instance import Instance, Link, usual_weekdays
 from cadence.loader import Loaded
 from cadence.plan import Meeting, Plan
+from cadence.rules import away_path
 from cadence.scenario import WEEKDAYS, Group, LeadWindow, Path, Scenario
 from cadence.state import Change, Record, State
 from cadence.verify import Violation, check
@@ -111,9 +113,14 @@ def explain(
     settings: solver.Settings,
     cutoff: date | None,
     report: Sequence[Entry] | None,
+    days: bool = True,
 ) -> Explanation:
     """Explain ``meeting_id`` of the published ``state``. ``report`` is the last re-plan's change
-    report (None when the plan has not been re-planned since it was first published)."""
+    report (None when the plan has not been re-planned since it was first published). The
+    rules the coordinator chose to bend (recorded in ``state``) are bent as decided. Without
+    ``days`` only the rules and the history: no other day is judged (no re-plan runs)."""
+    if state.bends:
+        loaded = replace(loaded, scenario=bent(loaded.scenario, state.bends))
     scenario = loaded.scenario
     record = state.record(meeting_id)
     if record is None:
@@ -130,7 +137,7 @@ def explain(
     base = goals.penalties(inst, published.times(inst))
     rules = tuple(_rules(loaded, inst, published, meeting))
     judge = _Judge(loaded, source, state, inst, published, meeting, base, cutoff, setup.extra)
-    alternatives = judge.alternatives(settings)
+    alternatives = judge.alternatives(settings) if days else ()
     return Explanation(
         meeting,
         scenario.group(meeting.group),
@@ -367,7 +374,7 @@ def _people(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Ite
             yield Rule(
                 "people",
                 f"{person.name} is away {listed}{hours}: {entry.reason or 'otillgänglig'}",
-                loaded.where(("people", pi, "unavailable", ui)),
+                loaded.where(away_path(scenario, pi, ui)),
             )
     sharing: dict[str, list[str]] = {}
     for other in sorted(plan.meetings, key=lambda m: (m.start, m.id)):
@@ -697,7 +704,7 @@ class _Judge:
                             "people",
                             f"{person.name}{role} cannot come at {start:%H:%M}: "
                             f"{entry.reason or 'otillgänglig'}",
-                            where(("people", pi, "unavailable", ui)),
+                            where(away_path(scenario, pi, ui)),
                         )
                         break
         if not found:
@@ -876,3 +883,49 @@ def text(explanation: Explanation, scenario: Scenario) -> str:
     lines += ["", "Whether it moved:"]
     lines += [f"  {line}" for line in explanation.history]
     return "\n".join(lines) + "\n"
+
+
+# -- For other callers (the web app) ----------------------------------------------------------
+
+
+def published(
+    scenario: Scenario, state: State, source: str, cutoff: date | None
+) -> tuple[Instance, Plan]:
+    """The published plan (plan.json) as a :class:`Plan` of the re-plan's instance: chairs,
+    agendas, kallelse days and chain links, as the feeds show them."""
+    inst = replan.prepare(scenario, state, cutoff).instance
+    return inst, _published_plan(inst, state, source)
+
+
+def as_dict(explanation: Explanation) -> dict[str, object]:
+    """The explanation as JSON-ready data: the same rules, days and history as :func:`text`."""
+    m = explanation.meeting
+    return {
+        "meeting": m.id,
+        "group": explanation.group.id,
+        "start": m.start.isoformat(),
+        "end": m.end.isoformat(),
+        "cutoff": explanation.cutoff.isoformat() if explanation.cutoff else None,
+        "objective": explanation.objective,
+        "rules": [
+            {"kind": r.kind, "text": r.text, "where": r.where} for r in explanation.rules
+        ],
+        "alternatives": [
+            {
+                "date": a.day.isoformat(),
+                "time": a.start.strftime("%H:%M") if a.start else None,
+                "why": a.why,
+                "verdict": a.verdict,
+                "cost": a.cost,
+                "change": {g: v for g, v in a.change.items() if v},
+                "forbidden": [
+                    {"kind": r.kind, "text": r.text, "where": r.where} for r in a.forbidden
+                ],
+                "moves": list(a.moves),
+                "note": a.note,
+                "replanned": a.replanned,
+            }
+            for a in explanation.alternatives
+        ],
+        "history": list(explanation.history),
+    }

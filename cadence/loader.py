@@ -24,7 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from cadence import busy, limits, validate
+from cadence import busy, entries, limits, validate
 from cadence.errors import InputError, Problem, ScenarioError
 from cadence.scenario import Finding, Path, Scenario
 
@@ -185,7 +185,11 @@ def loads(text: str, source: FilePath) -> Loaded:
     findings = list(limits.scenario_problems(scenario, locate.where))
     if findings:
         raise ScenarioError(locate.all(findings))
-    findings = list(scenario.problems())
+    findings = [
+        *scenario.problems(),
+        *entries.repeated(scenario, locate.where),
+        *entries.outside_years(scenario),
+    ]
     if not findings:
         scenario, ics_findings = _with_busy_times(scenario, source.parent)
         findings.extend(ics_findings)
@@ -194,7 +198,12 @@ def loads(text: str, source: FilePath) -> Loaded:
     if findings:
         raise ScenarioError(locate.all(findings))
     checked = validate.before_solve(scenario, locate.where)
-    warnings = [*scenario.warnings(), *validate.calendar_warnings(scenario), *checked.warnings]
+    warnings = [
+        *scenario.warnings(),
+        *validate.calendar_warnings(scenario),
+        *entries.outside_days(scenario),
+        *checked.warnings,
+    ]
     locations = Locations(name, text, tree)
     return Loaded(
         scenario,

@@ -129,6 +129,11 @@ def write_folder(folder: Path, files: Mapping[str, bytes]) -> None:
             stale.parent.rmdir()
 
 
+def written(folder: Path) -> set[str]:
+    """The files the last run wrote into ``folder`` (its manifest), each a path inside it."""
+    return _manifest(folder)
+
+
 def check_writable(folder: Path) -> None:
     """Raise InputError unless ``write_folder`` can create files in ``folder``; writes nothing
     that stays (a probe file in an existing folder is removed at once)."""

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from cadence import goals, sv
 from cadence.instance import Instance
@@ -19,6 +19,12 @@ from cadence.sv import ascii_slug
 
 if TYPE_CHECKING:
     from cadence.solver import Result
+
+
+class Lines(Protocol):
+    """Where a key of the scenario file is written (:class:`cadence.clash.Where`)."""
+
+    def line(self, path: tuple[str | int, ...]) -> int | None: ...
 
 
 def uid_for(meeting_id: str, domain: str) -> str:
@@ -103,11 +109,13 @@ def build(
     bound: float | None = None,
     solve_seconds: float | None = None,
     identities: Mapping[tuple[str, date], tuple[str, str]] | None = None,
+    lines: Lines | None = None,
 ) -> Plan:
     """A plan from placed meetings (group → (day, slot)) and carried items (due key → day).
 
     ``identities`` gives (group, day) → (id, UID) of meetings that already have one (from the
     published state); the others are numbered in their group's year, e.g. ``AVÄ-2026-03``.
+    ``lines`` gives the scenario file's lines for the notes (a fixed date's line).
     """
     scenario = instance.scenario
     tz = zoneinfo.ZoneInfo(scenario.period.timezone)
@@ -149,7 +157,7 @@ def build(
                     "agenda": agenda,
                     "title": fixed_here.title if fixed_here else None,
                     "notice": instance.calendar.notice_day(when, group.notice_days),
-                    "note": off_weekday(instance, group.id, day),
+                    "note": off_weekday(instance, group.id, day, lines),
                 }
             )
     links = chain_links(instance, drafts)
@@ -178,15 +186,21 @@ def build(
     return Plan(scenario.name, meetings, status, solver_objective, bound, solve_seconds)
 
 
-def off_weekday(instance: Instance, group_id: str, day: int) -> str | None:
+def off_weekday(
+    instance: Instance, group_id: str, day: int, lines: Lines | None = None
+) -> str | None:
     """Why a meeting on ``day`` is not on the group's usual weekday, in the coordinator's words
-    (None when it is): what keeps the usual day of that week, or the chain and the others."""
+    (None when it is): the date decided (fixed in the file, chosen by the coordinator, held
+    already), else what keeps the usual day of that week, or the chain and the others."""
     data = instance.group(group_id)
     when = instance.day(day)
     if when.weekday() == data.usual_weekday:
         return None
     usual = when + timedelta(days=data.usual_weekday - when.weekday())
     lead = f"Annan veckodag än vanligt ({sv.WEEKDAYS[data.usual_weekday]})"
+    decided = next((rule for (d, _), rule in data.decided if d == day), None)
+    if decided is not None:
+        return f"{lead}: {_decided_words(instance, decided, lines)}."
     cal = instance.calendar
     if not cal.period.start <= usual <= cal.period.end:
         return f"{lead}: {sv.weekday(usual)} {sv.day_month(usual)} ligger utanför perioden."
@@ -207,11 +221,23 @@ def off_weekday(instance: Instance, group_id: str, day: int) -> str | None:
     )
 
 
+def _decided_words(instance: Instance, rule: tuple[str | int, ...], lines: Lines | None) -> str:
+    """The rule that decides a meeting's date, in Swedish: ``fast datum (rad 27)``."""
+    if rule[0] == "fixed":
+        gi = next(i for i, g in enumerate(instance.scenario.groups) if g.id == rule[1])
+        line = lines.line(("groups", gi, "fixed", int(rule[2]))) if lines else None
+        return f"fast datum (rad {line})" if line else "fast datum i scenariot"
+    if rule[0] == "pinned":
+        return "datum valt av samordnaren"
+    return "mötet har redan hållits"
+
+
 def from_result(
     instance: Instance,
     result: Result,
     uid_domain: str,
     identities: Mapping[tuple[str, date], tuple[str, str]] | None = None,
+    lines: Lines | None = None,
 ) -> Plan:
     """The plan of a solve that found one, with the solver's status, objective and bound."""
     return build(
@@ -224,6 +250,7 @@ def from_result(
         bound=result.bound,
         solve_seconds=result.solve_seconds,
         identities=identities,
+        lines=lines,
     )
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from cadence import instance as instances
+from cadence import parts, solver
 from cadence import plan as plans
-from cadence import solver
 from cadence.clash import Problem, Where, clash_error
 from cadence.errors import InfeasibleError
 from cadence.scenario import Scenario
@@ -80,10 +80,14 @@ def make_plan(
     rules that clash (``where`` names their lines) and what to loosen."""
     problem = Problem(scenario, tuple(held), as_of)
     try:
+        if settings.clock is not None:
+            settings.clock.phase("instance")
         inst = instances.build(scenario, held, as_of)
-        result = solver.solve(inst, settings, progress)
+        result = parts.solve(inst, settings, progress)
     except InfeasibleError as err:
         raise explained(problem, settings, where, str(err)) from None
     raise_unsolved(result, settings, problem, where)
-    plan = plans.from_result(inst, result, uid_domain)
+    if settings.clock is not None:
+        settings.clock.phase("plan", check=False)
+    plan = plans.from_result(inst, result, uid_domain, lines=where)
     return Outcome(plan, result, tuple(check(scenario, plan, as_of)))

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from cadence import goals, solver
+from cadence import goals, parts, solver
 from cadence import instance as instances
 from cadence import plan as plans
+from cadence.bends import Bend, words
+from cadence.bends import apply as bent
+from cadence.bends import path as bend_path
 from cadence.calendar import WorkCalendar
 from cadence.clash import Problem, Where
 from cadence.errors import ImpossibleError, InfeasibleError, InputError, UndecidedError
@@ -25,13 +28,14 @@ from cadence.errors import Problem as FileProblem
 from cadence.export import ics, publish
 from cadence.export.report import Entry, report_files
 from cadence.instance import Held, attendees
+from cadence.order import Places, assign, places
 from cadence.plan import Meeting, Plan
 from cadence.planning import explained, raise_unsolved
 from cadence.quality import Quality, assess
 from cadence.scenario import Scenario
 from cadence.solver.stability import HeldItems, Published
-from cadence.state import Change, Record, State, Status, dumps, extra
-from cadence.verify import Violation, check
+from cadence.state import Change, Record, State, Status, dumps, extra, held_as_published
+from cadence.verify import Violation, check, order_kept
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class Run:
     objective: int
     quality: Quality
     """The plan's quality in the coordinator's words (:mod:`cadence.quality`)."""
+    shift: int | None = None
+    """Total days the published meetings nobody asked to move shifted (None for a fresh plan)."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,11 @@ class Setup:
     """The published meetings the re-plan may keep or move."""
     published: list[Published] | None
     held_items: HeldItems | None
+    places: Places = field(default_factory=Places)
+    """Where each published meeting's identity goes: identities keep their order."""
 
 
-def _decided(
+def decided_meetings(
     scenario: Scenario, state: State, cutoff: date | None
 ) -> tuple[tuple[Change, ...], list[Held], dict[tuple[str, int], int]]:
     """The changes that still apply, the held and pinned meetings, and the changed counts."""
@@ -84,16 +92,21 @@ def _decided(
 
 def prepare(scenario: Scenario, state: State, cutoff: date | None) -> Setup:
     """The instance and stability terms of a re-plan of ``state`` as of ``cutoff``."""
-    changes, decided, extra = _decided(scenario, state, cutoff)
+    changes, decided, extra = decided_meetings(scenario, state, cutoff)
     inst = instances.build(scenario, decided, cutoff, extra)
     published, held_items = None, None
     candidates: list[Record] = []
+    kept = Places()
     if state.records:
+        kept = places(inst, state, changes, cutoff)
         candidates = _candidates(state, changes, cutoff)
-        published = [_published(scenario, inst, r, changes) for r in candidates]
+        published = [
+            replace(_published(scenario, inst, r, changes), position=kept.position.get(r.id))
+            for r in candidates
+        ]
         if state.tracks_items:
             held_items = _held_items(inst, state, cutoff)
-    return Setup(inst, changes, extra, tuple(candidates), published, held_items)
+    return Setup(inst, changes, extra, tuple(candidates), published, held_items, kept)
 
 
 @dataclass(frozen=True)
@@ -115,17 +128,30 @@ def replan(
     progress: Callable[[float, float, float], None] | None = None,
     where: Where | None = None,
     explain: bool = True,
+    goals_stage: bool = True,
+    refuse_firm: bool = True,
+    max_shift: int | None = None,
 ) -> Replanned:
-    """Solve a re-plan of ``state``; InfeasibleError when the rules cannot all hold (naming
+    """Solve a re-plan of ``state`` (``scenario`` with its bends applied, see
+    :func:`cadence.bends.apply`); InfeasibleError when the rules cannot all hold (naming
     the rules that clash and what to loosen, see :mod:`cadence.clash`; without ``explain`` only
     that they cannot, for a caller that says why itself), UndecidedError when the budget found
-    nothing (without ``explain``), and InfeasibleError when a firm meeting would have to move."""
-    _, decided, extra = _decided(scenario, state, cutoff)
+    nothing (without ``explain``), and InfeasibleError when a firm meeting would have to move
+    (unless not ``refuse_firm``: :mod:`cadence.options` then asks the committee)."""
+    _, decided, extra = decided_meetings(scenario, state, cutoff)
     problem = Problem(scenario, tuple(decided), cutoff, extra)
     try:
+        if settings.clock is not None:
+            settings.clock.phase("instance")
         setup = prepare(scenario, state, cutoff)
         inst, candidates = setup.instance, setup.candidates
-        result = solver.solve(inst, settings, progress, setup.published, setup.held_items)
+        if setup.published is None:  # a fresh plan: independent parts apart
+            result = parts.solve(inst, settings, progress)
+        else:
+            result = solver.solve(
+                inst, settings, progress, setup.published, setup.held_items,
+                setup.places.anchors, goals_stage, max_shift,
+            )  # fmt: skip
     except InfeasibleError as err:
         if not explain:
             raise
@@ -134,8 +160,10 @@ def replan(
         raise InfeasibleError("the rules cannot all hold at once (the solver proved it)")
     if not explain and not result.has_plan:
         raise UndecidedError(f"no plan found within {settings.time_limit:g} s")
+    if result.status == "infeasible" and setup.places.position:
+        _order_clash(setup, settings)
     raise_unsolved(result, settings, problem, where)
-    if result.moves is not None and result.moves.firm:
+    if refuse_firm and result.moves is not None and result.moves.firm:
         raise InfeasibleError(_firm_refusal(scenario, [candidates[i] for i in result.moves.firm]))
     placed = {
         (group_id, inst.day(day), inst.group(group_id).slots[slot].start)
@@ -147,6 +175,7 @@ def replan(
         for i, (day, slot) in result.successors.items()
         for group_id in (candidates[i].group,)
     }
+    successors.update(assign(setup.places, inst, placed))  # the k-th stays the k-th
     identities = _identities(state, setup.changes, placed, source, successors)
     return Replanned(setup, result, identities)
 
@@ -163,7 +192,8 @@ def run(
 ) -> Run:
     """Plan (or re-plan against ``state``) and render the output folder's files. When no plan
     can keep every rule (a requested move among them), say which rules clash and what would
-    make it possible (``where`` names their lines)."""
+    make it possible (``where`` names their lines). The rules the coordinator chose to bend
+    (recorded in ``state``) stay bent."""
     cutoff = as_of or scenario.period.as_of
     if state is None:
         if cutoff is not None and cutoff > scenario.period.start:
@@ -173,13 +203,40 @@ def run(
                 "at the published folder"
             )
         state = State(scenario.name, source)
+    scenario = bent(scenario, state.bends)
     done = replan(scenario, source, state, settings, cutoff, progress, where)
+    if settings.clock is not None:
+        settings.clock.phase("plan", check=False)  # a plan exists: render it, whatever the time
+    return render(scenario, source, state, done, cutoff, keep_cancelled_days, where)
+
+
+def render(
+    scenario: Scenario,
+    source: str,
+    state: State,
+    done: Replanned,
+    cutoff: date | None,
+    keep_cancelled_days: int = 0,
+    where: Where | None = None,
+    announced: Sequence[Bend] = (),
+) -> Run:
+    """The output folder's files of a solved re-plan of ``state`` (``scenario`` with the bends
+    already applied): the plan checked by the verifier (and its order against the published
+    one), the new state, the change report with the rules bent in this change
+    (``announced``) and the total shift of the meetings nobody asked to move."""
     inst, result, changes, extra = (
         done.setup.instance, done.result, done.setup.changes, done.setup.extra
     )  # fmt: skip
     tz = zoneinfo.ZoneInfo(scenario.period.timezone)
-    plan = plans.from_result(inst, result, source, done.identities)
-    violations = tuple(check(scenario, plan, cutoff, extra))
+    plan = plans.from_result(inst, result, source, done.identities, where)
+    plan = held_as_published(plan, state, cutoff)
+    violations = tuple(check(scenario, plan, cutoff, extra)) + tuple(
+        order_kept(
+            [(r.id, r.group, r.start) for r in state.records if r.status != "cancelled"],
+            plan,
+            {c.meeting for c in changes if c.action == "move"},
+        )
+    )
     now = ics.stamp_of(cutoff or scenario.period.start)
     kept_ids = {m.id for m in plan.meetings}
     gone = [r for r in state.records if r.id not in kept_ids]
@@ -195,16 +252,44 @@ def run(
     stamps = {r.uid: ics.Stamp(r.sequence, r.changed) for r in records}
     entries = None
     report = None
+    shift = None
     if state.records:
-        entries = tuple(_entries(scenario, inst.calendar, state, new_state, plan, changes))
-        report = report_files(scenario, entries)
+        listed = _entries(scenario, inst.calendar, state, new_state, plan, changes)
+        asked = {c.meeting for c in changes if c.action == "move"}
+        shift = sum(
+            abs((e.new_start.date() - e.old_start.date()).days)
+            for e in listed
+            if e.kind == "flyttat" and e.meeting not in asked and e.new_start and e.old_start
+        )
+        lines = where or Where()
+        notes = [
+            Entry("avsteg", b.meeting, b.group, None, None,
+                  "Avsteg: " + words(b, lines.of(bend_path(scenario, b))), (b.group,), ())
+            for b in announced
+        ]  # fmt: skip
+        entries = (*notes, *listed)
+        report = report_files(scenario, entries, shift)
     files = publish(scenario, plan, cutoff, stamps, report)
     files["plan.json"] = dumps(new_state)
     values = plan.goal_values(inst)
     return Run(
-        plan, result, violations, new_state, files, entries, values, goals.weighted(inst, values),
-        assess(inst, plan),
+        plan, result, violations, new_state, files, entries, values,
+        goals.weighted(inst, values), assess(inst, plan), shift,
     )  # fmt: skip
+
+
+def _order_clash(setup: Setup, settings: solver.Settings) -> None:
+    """Raise InfeasibleError naming the order rule when only it stands in the way: the rules
+    hold once meetings may jump past their siblings (which a re-plan never lets them do)."""
+    loose = [replace(p, position=None) for p in setup.published or ()]
+    free = solver.solve(setup.instance, settings, None, loose, setup.held_items, (), False)
+    if free.has_plan:
+        raise InfeasibleError(
+            "the rules cannot all hold with every group's published meetings kept in their "
+            "order (the k-th meeting stays the k-th; a plan exists only if a meeting jumps "
+            "past a sibling). cadence move, cancel and add offer options that bend one rule "
+            "instead"
+        )
 
 
 def refuse_impossible(state: State | None, impossible: Sequence[FileProblem]) -> None:
@@ -402,7 +487,7 @@ def _records(
         items = tuple(sorted(carried.get((meeting.group, meeting.start.date()), ())))
         if before is None:
             fields = (meeting.id, meeting.uid, meeting.group, meeting.start, meeting.end)
-            records.append(Record(*fields, 0, status, now, digest, items))
+            records.append(Record(*fields, 0, status, now, digest, items, meeting.note or ""))
             continue
         moved = (before.start, before.end) != (meeting.start, meeting.end)
         agenda = state.tracks_items and {k for k, _ in before.items} != {k for k, _ in items}
@@ -418,6 +503,7 @@ def _records(
                 changed=now if seen_change or raised else before.changed,
                 digest=digest,
                 items=items,
+                note=meeting.note or "",
             )
         )
     for record in gone:

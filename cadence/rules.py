@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cadence.scenario import WORKDAYS, Days, Path, Scenario, Unavailability
+from cadence.scenario import WORKDAYS, Days, Path, Scenario, Unavailability, busy_reason
 
 RuleKey = tuple[str | int, ...]
 """``("weekdays", "PSO")``, ``("away", "ordf", 0)``, ``("link", "AGA", "BG")``, …"""
@@ -79,6 +79,17 @@ def _hours(entry: Unavailability) -> str:
     return f" {low}–{high}"
 
 
+def away_path(scenario: Scenario, pi: int, ui: int) -> Path:
+    """Where absence ``ui`` of person ``pi`` is written: its entry, or the person's ``busy_ics``
+    when it was read from that file."""
+    person = scenario.people[pi]
+    if person.busy_ics is not None and person.unavailable[ui].reason == busy_reason(
+        person.busy_ics
+    ):
+        return ("people", pi, "busy_ics")
+    return ("people", pi, "unavailable", ui)
+
+
 def describe(scenario: Scenario, key: RuleKey, days: tuple[date, date] | None = None) -> Rule:
     """The rule ``key`` of ``scenario`` in the coordinator's words. ``days``: the first and last
     day an agenda item's occurrence may be carried on (for items)."""
@@ -94,11 +105,8 @@ def describe(scenario: Scenario, key: RuleKey, days: tuple[date, date] | None = 
         person = scenario.people[pi]
         entry = person.unavailable[int(key[2])]
         reason = f": {entry.reason}" if entry.reason else ""
-        return Rule(
-            key,
-            f"{person.name} is away {days_text(entry)}{_hours(entry)}{reason}",
-            ("people", pi, "unavailable", int(key[2])),
-        )
+        where = away_path(scenario, pi, int(key[2]))
+        return Rule(key, f"{person.name} is away {days_text(entry)}{_hours(entry)}{reason}", where)
     if kind == "blackout":
         index = int(key[1])
         blackout = scenario.calendar.blackouts[index]

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
+from pathlib import PurePath
 from typing import Annotated, Any, Literal, TypeVar, dataclass_transform
 from urllib.parse import urlsplit
 
@@ -68,6 +69,12 @@ def parse_month_day(text: str) -> tuple[int, int] | None:
     except ValueError:
         return None
     return month, day
+
+
+def busy_reason(busy_ics: str) -> str:
+    """The reason of every busy time read from a ``busy_ics`` file: its file name, never an
+    event's title (a private calendar's contents stay out of the plan)."""
+    return f"upptagen enligt {PurePath(busy_ics).name}"
 
 
 def _prefixed(prefix: Path, findings: Iterable[Finding]) -> Iterator[Finding]:
@@ -725,6 +732,25 @@ class ChairRules:
 
 
 @frozen
+class ChangeLimits:
+    """When ``cadence move``, ``cancel`` and ``add`` apply a change at once, and when they offer
+    the coordinator options instead (and exit 3): keeping every rule must not move more than
+    ``max_other_moves`` other published meetings, nor shift any of them more than
+    ``max_shift_days`` days."""
+
+    max_other_moves: int = 2
+    """Other published meetings a change may move and still be applied at once."""
+    max_shift_days: int = 28
+    """Days any other published meeting may shift and the change still be applied at once."""
+
+    def problems(self) -> Iterator[Finding]:
+        if self.max_other_moves < 0:
+            yield ("max_other_moves",), f"cannot be negative ({self.max_other_moves})"
+        if self.max_shift_days < 0:
+            yield ("max_shift_days",), f"cannot be negative ({self.max_shift_days})"
+
+
+@frozen
 class Publish:
     """Where the output folder is published, so that pages and feeds can give full addresses."""
 
@@ -785,6 +811,8 @@ class Scenario:
     """Kinds of group whose dates are firm, as if each such group said ``firm: true``."""
     publish: Publish = field(default_factory=Publish)
     """Where the output folder is published (its web address)."""
+    changes: ChangeLimits = field(default_factory=ChangeLimits)
+    """How much a coordinator's change may move before she chooses between options."""
 
     # -- look-ups -----------------------------------------------------------------------------
 
@@ -823,6 +851,7 @@ class Scenario:
         yield from _prefixed(("weights",), self.weights.problems())
         yield from _prefixed(("chair_rules",), self.chair_rules.problems())
         yield from _prefixed(("publish",), self.publish.problems())
+        yield from _prefixed(("changes",), self.changes.problems())
         yield from _each("organisations", self.organisations)
         yield from _each("people", self.people)
         yield from _each("groups", self.groups)
@@ -856,9 +885,15 @@ class Scenario:
             for mi, member in enumerate(group.members):
                 if member not in people:
                     yield ("groups", gi, "members", mi), f"unknown person '{member}'"
-            for member_id, count in Counter(group.members).items():
-                if count > 1:
-                    yield ("groups", gi, "members"), f"'{member_id}' is listed {count} times"
+            counts = Counter(group.members)
+            for mi, member in enumerate(group.members):
+                if counts[member] > 1 and group.members.index(member) < mi:
+                    # at its second entry, where the list repeats itself
+                    yield (
+                        ("groups", gi, "members", mi),
+                        f"'{member}' is listed {counts[member]} times",
+                    )
+                    counts[member] = 0
             for ci, term in enumerate(group.chairs):
                 if term.person not in people:
                     yield ("groups", gi, "chairs", ci, "person"), f"unknown person '{term.person}'"

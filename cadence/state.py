@@ -16,12 +16,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cadence import limits
+from cadence.bends import RULES, Bend
 from cadence.errors import InputError, Problem
 from cadence.output import MANIFEST
 from cadence.scenario import Scenario
+
+if TYPE_CHECKING:
+    from cadence.plan import Plan
 
 FILE = "plan.json"
 FORMAT = "cadence-state/2"
@@ -58,6 +62,9 @@ class Record:
     """Of its event without the stamps: a change in text alone renews LAST-MODIFIED."""
     items: tuple[tuple[str, str], ...] = ()
     """(due key, title) of each agenda item it carries, by key."""
+    note: str | None = None
+    """Why it is on another weekday than usual, as published ("" for none); None in a state
+    written before notes were kept."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,9 @@ class State:
     changes: tuple[Change, ...] = field(default=())
     tracks_items: bool = True
     """False for a state written before agenda items were part of it (format /1)."""
+    bends: tuple[Bend, ...] = ()
+    """Rules the coordinator chose to bend (an option of a change): later runs keep them.
+    Written only when there is one, so a state without any has the same bytes as before."""
 
     def record(self, meeting_id: str) -> Record | None:
         return next((r for r in self.records if r.id == meeting_id), None)
@@ -99,6 +109,42 @@ class State:
 
     def with_change(self, change: Change) -> State:
         return replace(self, changes=(*self.changes, change))
+
+    def with_bends(self, bends: Iterable[Bend]) -> State:
+        """The state with ``bends`` recorded too (one per rule: the latest wins)."""
+        kept = {_bend_key(b): b for b in (*self.bends, *bends)}
+        return replace(self, bends=tuple(kept.values()))
+
+
+def _bend_key(bend: Bend) -> tuple[str, str, str, str, str]:
+    return (bend.rule, bend.group, bend.to, bend.meeting, str(bend.from_day or ""))
+
+
+def held_as_published(plan: Plan, state: State, cutoff: date | None) -> Plan:
+    """``plan`` with every meeting that took place (before ``cutoff``) at the start and end, and
+    with the note, it was published with: the published truth, whatever the scenario now says
+    of durations, and whatever reason a day in the past would be given now. A re-plan then never
+    publishes a change to the past (no new end or text, no SEQUENCE raised)."""
+    if cutoff is None:
+        return plan
+    records = {r.id: r for r in state.records}
+    kept = []
+    for meeting in plan.meetings:
+        record = records.get(meeting.id)
+        if record is not None and record.status != "cancelled" and meeting.start.date() < cutoff:
+            zone = meeting.start.tzinfo
+            note = meeting.note if record.note is None else record.note or None
+            start, end = record.start.astimezone(zone), record.end.astimezone(zone)
+            meeting = replace(meeting, start=start, end=end, note=note)
+        kept.append(meeting)
+    return replace(plan, meetings=tuple(kept))
+
+
+def held_until(state: State) -> date | None:
+    """The day after the last meeting the state records as held (the verifier's ``as_of``):
+    what lies before it took place as published. None when nothing is held."""
+    days = [r.start.date() for r in state.records if r.status == "held"]
+    return max(days) + timedelta(days=1) if days else None
 
 
 def extra(state: State) -> dict[tuple[str, int], int]:
@@ -134,6 +180,10 @@ def dumps(state: State) -> bytes:
         ],
         "changes": [asdict(c) for c in state.changes],
     }
+    if state.bends:
+        document["bends"] = [
+            {k: v for k, v in asdict(b).items() if v not in ("", None)} for b in state.bends
+        ]
     text = json.dumps(document, ensure_ascii=False, indent=1, default=plain)
     return (text + "\n").encode("utf-8")
 
@@ -264,9 +314,20 @@ def _document(document: Any, problems: list[str]) -> State | None:
             made.append(_change(raw))
         except _Bad as err:
             problems.append(f"changes[{i}]: {err}")
+    bent = []
+    try:
+        raw_bends = _list(document, "bends", MAX_RECORDS) if "bends" in document else []
+    except _Bad as err:
+        problems.append(str(err))
+        raw_bends = []
+    for i, raw in enumerate(raw_bends):
+        try:
+            bent.append(_bend(raw))
+        except _Bad as err:
+            problems.append(f"bends[{i}]: {err}")
     if problems:
         return None
-    return State(scenario, source, tuple(records), tuple(made), version == FORMAT)
+    return State(scenario, source, tuple(records), tuple(made), version == FORMAT, tuple(bent))
 
 
 def _text(raw: Any, key: str, required: bool = True) -> str:
@@ -331,7 +392,17 @@ def _record(raw: Any, with_items: bool) -> Record:
         changed=_moment(raw, "changed"),
         digest=_text(raw, "digest"),
         items=tuple(sorted(items)),
+        note=_note(raw),
     )
+
+
+def _note(raw: dict[str, Any]) -> str | None:
+    note = raw.get("note")
+    if note is None:
+        return None
+    if not isinstance(note, str) or len(note) > MAX_TEXT:
+        raise _Bad(f"note: expected text of at most {MAX_TEXT} characters, not {_short(note)}")
+    return note
 
 
 def _change(raw: Any) -> Change:
@@ -347,6 +418,37 @@ def _change(raw: Any) -> Change:
     if action in ("move", "add") and (day is None or start is None):
         raise _Bad(f"a {action} needs its day and start")
     return Change(action, _text(raw, "meeting"), _text(raw, "group"), day, start)
+
+
+def _bend(raw: Any) -> Bend:
+    rule = raw.get("rule") if isinstance(raw, dict) else None
+    if rule not in RULES:
+        raise _Bad(f"unknown rule {_short(rule)} (one of {', '.join(RULES)})")
+    numbers = {}
+    for key in ("value", "was"):
+        number = raw.get(key, 0)
+        if type(number) is not int or not 0 <= number <= limits.DAYS:
+            raise _Bad(f"{key}: expected a whole number 0 to {limits.DAYS}, not {_short(number)}")
+        numbers[key] = number
+    days = {}
+    for key in ("from_day", "day"):
+        text = _text(raw, key, False)
+        try:
+            days[key] = date.fromisoformat(text) if text else None
+        except ValueError as err:
+            raise _Bad(f"{key}: {err}") from None
+    if rule in ("fixed", "firm") and (days["from_day"] is None or days["day"] is None):
+        raise _Bad(f"a bent {rule} needs from_day and day")
+    return Bend(
+        rule,
+        _text(raw, "group"),
+        _text(raw, "to", False),
+        numbers["value"],
+        numbers["was"],
+        _text(raw, "meeting", False),
+        days["from_day"],
+        days["day"],
+    )
 
 
 def _invariants(state: State) -> list[str]:

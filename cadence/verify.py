@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from cadence import sv
 from cadence.calendar import WorkCalendar
@@ -497,6 +497,36 @@ def _window_words(due: _Due) -> str:
         return "in its window (no day of the period is in it)"
     words = f"between {min(due.days)} and {max(due.days)}"
     return f"as the first meeting {words}" if due.item.first_meeting else words
+
+
+def order_kept(
+    published: Iterable[tuple[str, str, datetime]], plan: Plan, asked: Iterable[str] = ()
+) -> list[Violation]:
+    """A re-plan against the published state: each group's meetings keep their order (the k-th
+    published meeting stays the k-th), except those the coordinator moved herself (``asked``).
+    ``published``: (id, group, start) of the published meetings not cancelled."""
+    skip = set(asked)
+    new = {m.id: m.start for m in plan.meetings}
+    by_group: dict[str, list[tuple[datetime, str]]] = {}
+    for meeting_id, group, start in published:
+        if meeting_id in new and meeting_id not in skip:
+            by_group.setdefault(group, []).append((start, meeting_id))
+    found = []
+    for group, old in sorted(by_group.items()):
+        before = [i for _, i in sorted(old)]
+        after = sorted(before, key=lambda i: (new[i], before.index(i)))
+        if after != before:
+            # The meeting furthest from its place (a March meeting now in August).
+            jumped = max(before, key=lambda i: (abs(after.index(i) - before.index(i)), i))
+            found.append(
+                Violation(
+                    "order",
+                    f"{group}: {jumped} now on {new[jumped].date()} is out of its place among "
+                    f"the group's published meetings (published order {', '.join(before)}; "
+                    f"now {', '.join(after)})",
+                )
+            )
+    return found
 
 
 def check(

@@ -57,3 +57,29 @@ def test_loader_adds_busy_times(tmp_path: Path):
     path.write_text(text, encoding="utf-8")
     person = loader.load(path).scenario.person("nvk")
     assert len(person.unavailable) == 6
+
+
+def test_a_busy_time_is_named_at_the_busy_ics_line(tmp_path: Path):
+    """A rule from a busy calendar names the line of `busy_ics`, where the coordinator can see
+    the file, not the person's first line (stop 18's review)."""
+    text = (
+        (DATA / "tiny.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "  - {id: chef, name: Socialchef, organisation: KAT}",
+            "  - id: chef\n    name: Socialchef\n    organisation: KAT\n    busy_ics: busy.ics",
+        )
+    )
+    (tmp_path / "tiny.yaml").write_text(text, encoding="utf-8")
+    event = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:1@test\r\n"
+        "DTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/Stockholm:20260416T120000\r\n"
+        "DTEND;TZID=Europe/Stockholm:20260416T160000\r\nSUMMARY:Privat\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    (tmp_path / "busy.ics").write_text(event, encoding="utf-8")
+    (impossible,) = loader.load(tmp_path / "tiny.yaml").impossible
+    assert impossible.message == (
+        "BG is fixed on 2026-04-16 (torsdag), but it cannot be held then: Socialchef is away on "
+        "2026-04-16 12:00–16:00: upptagen enligt busy.ics (line 25)"
+    )

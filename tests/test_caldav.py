@@ -157,3 +157,43 @@ def test_move_cancel_add_keep_identities_on_a_caldav_server(tmp_path, calendar):
     assert untouched, "the changes touched every meeting: the test proves nothing"
     for record in untouched:
         assert after[record.uid] == before[record.uid], record.id
+
+
+def test_an_applied_option_keeps_identities_on_a_caldav_server(tmp_path, calendar):
+    """A change that needed a choice (exit 3), applied with --option 2 (the lead window bent):
+    the moved meeting once, at its new time under its old UID; every other meeting once, at its
+    time, and byte for byte as before unless its text changed (AG-03 now prepares BG on 16
+    April)."""
+    from tests.test_options import publish_rows
+
+    out = tmp_path / "out"
+    publish_rows("options.yaml", out)
+    subscribe(calendar, out / "alla.ics")
+    before_state = read(out / "plan.json")
+    before = held(calendar)
+    assert sorted(before) == sorted(r.uid for r in before_state.records)
+    args = [str(DATA / "options.yaml"), "--out", str(out), "--as-of", "2026-01-01",
+            "--time-limit", "5"]  # fmt: skip
+    asked = CliRunner().invoke(main, ["move", "BG-02", "2026-04-16", *args])
+    assert asked.exit_code == 3, asked.output
+    cli("move", "BG-02", "2026-04-16", *args, "--option", "2")
+    subscribe(calendar, out / "alla.ics")
+    after_state = read(out / "plan.json")
+    after = held(calendar)
+    assert [b.rule for b in after_state.bends] == ["lead_max"]
+    assert all(len(texts) == 1 for texts in after.values()), "a meeting held twice"
+    assert sorted(after) == sorted(before)
+    bg = before_state.record("BG-02")
+    assert bg is not None
+    moved = vevents(after[bg.uid][0])[bg.uid]
+    assert moved.decoded("DTSTART").date().isoformat() == "2026-04-16"
+    assert moved["SEQUENCE"] > bg.sequence
+    for record in before_state.records:
+        if record.id == "BG-02":
+            continue
+        now = after_state.record(record.id)
+        assert now is not None and now.start == record.start, record.id
+        stored = vevents(after[record.uid][0])[record.uid]
+        assert stored.decoded("DTSTART") == record.start, record.id
+        if now.digest == record.digest:  # its text unchanged too: byte for byte
+            assert after[record.uid] == before[record.uid], record.id

@@ -544,28 +544,38 @@ def test_sormland_bgb_move_leaves_agendas_put(sormland):
 
 
 def test_sormland_lsg_move_never_moves_firm_nsv(sormland):
-    """Moving LSG-2026-05 a week later moved NSV five weeks earlier; NSV is firm now: the move
-    is refused with the reason, or NSV stays where it was published."""
+    """Moving LSG-2026-05 a week later moved NSV five weeks earlier; NSV is firm now: a week
+    earlier leaves NSV where it was published; a week later (which keeps the order only by
+    bending a rule or asking NSV) offers options, and only an option that asks NSV's committee
+    by name moves an NSV meeting."""
+    from cadence import options
+
     scenario, state = sormland
     cutoff = date(2026, 6, 1)
     lsg = state.record("LSG-2026-05")
     nsv = {r.id: r.start for r in state.records if r.group == "NSV"}
-    for weeks in (1, -1):
-        change = replan_rules.move(
-            scenario, state, lsg.id, lsg.start.date() + timedelta(days=7 * weeks), None, cutoff
-        )
-        try:
-            done = run(scenario, "sormland-2026", state.with_change(change), FAST, cutoff)
-        except InfeasibleError as err:
-            assert "NSV are firm" in str(err)
-            continue
-        assert done.violations == ()
-        assert {r.id: r.start for r in done.state.records if r.group == "NSV"} == nsv
+    earlier = replan_rules.move(scenario, state, lsg.id, lsg.start.date() - timedelta(days=7),
+                                None, cutoff)  # fmt: skip
+    done = run(scenario, "sormland-2026", state.with_change(earlier), FAST, cutoff)
+    assert done.violations == ()
+    assert {r.id: r.start for r in done.state.records if r.group == "NSV"} == nsv
+    request = options.Request("move", lsg.id, day=lsg.start.date() + timedelta(days=7))
+    found = options.answer(scenario, "sormland-2026", state, request, FAST, cutoff)
+    if found.status == "refused":  # no single bend lets the order hold: said so, nothing moves
+        assert "kept in their order" in found.refusal
+        return
+    assert found.status == "choose" and found.options
+    for option in found.options:
+        asked = {b.bend.meeting for b in option.bends if b.bend.rule == "firm"}
+        moved = {m.meeting for m in option.moves if m.group == "NSV"}
+        assert moved <= asked, option.summary
+        assert options.apply(found, option.id).violations == ()
 
 
-def test_cli_refuses_a_move_that_would_shift_a_firm_meeting(tmp_path):
+def test_cli_asks_the_committee_before_a_firm_meeting_moves(tmp_path):
     """AG's meetings moved one by one past firm BG's first meeting: the move that would shift
-    BG exits 1 with the reason and writes nothing; --dry-run says the same."""
+    BG is not applied: it exits 3 with the option worded as asking BG's committee, writes
+    nothing (--dry-run says the same); --option 1 applies it and records the bend."""
     scenario = str(DATA / "micro-items.yaml")
     out = tmp_path / "out"
     assert cli("plan", scenario, "--out", str(out), "--time-limit", "5").exit_code == 0
@@ -581,11 +591,18 @@ def test_cli_refuses_a_move_that_would_shift_a_firm_meeting(tmp_path):
         assert dry.exit_code == result.exit_code, (dry.output, result.output)
         if result.exit_code == 0:
             continue
-        assert result.exit_code == 1, result.output
+        assert result.exit_code == 3, result.output
         for said in (dry.output, result.output):
-            assert "refused, nothing changed: it would move BG-2026-01" in said
-            assert "BG are firm" in said
+            assert "Fråga BG:s sekreterare om BG kan flytta sitt möte" in said
+            assert "firm meeting moved" in said
         assert snapshot(out) == before
+        applied = cli("move", record.id, day.isoformat(), *args, "--option", "1")
+        assert applied.exit_code == 0, applied.output
+        state = read(out / "plan.json")
+        assert [b.rule for b in state.bends] == ["firm"]
+        bg = state.record(state.bends[0].meeting)
+        assert bg is not None and bg.start.date() == state.bends[0].day
+        assert "Avsteg: BG-2026-01 flyttas" in (out / "andringar.md").read_text()
         break
     else:
         pytest.fail("no move was refused, though all of AG now meets after BG's first meeting")

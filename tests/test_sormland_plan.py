@@ -116,7 +116,8 @@ def test_nobody_has_two_meetings_on_a_day(published):
 
 
 def test_off_the_usual_weekday_says_why(published):
-    """A meeting not on its group's usual weekday has a note saying why; the others none."""
+    """A meeting not on its group's usual weekday has a note saying why (a decided date, with
+    its line); the others none."""
     _, rows = published
     for row in rows:
         day = datetime.fromisoformat(row["start"]).date()
@@ -125,5 +126,7 @@ def test_off_the_usual_weekday_says_why(published):
             continue
         if day.weekday() == usual:
             assert row["note"] == "", row["id"]
+        elif (row["group"], day.isoformat()) == ("NSV", "2026-04-17"):  # NSV § 14/26, line 208
+            assert row["note"] == "Annan veckodag än vanligt (torsdag): fast datum (rad 208).", row
         else:
             assert re.match(r"Annan veckodag än vanligt \(\w+\): \w+ \d+ \w+ ", row["note"]), row

@@ -2,13 +2,16 @@
 nothing is written; a sound one (a held meeting on a Saturday included) is accepted."""
 
 import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
 
 from cadence.cli import main
-from cadence.state import read
+from cadence.plan import Meeting, Plan
+from cadence.state import Record, State, held_as_published, read
 from tests.conftest import DATA
 
 SCENARIO = str(DATA / "micro.yaml")
@@ -198,3 +201,75 @@ def test_a_folded_uid_in_the_feed_is_read_whole(published):
     result = cli("plan", SCENARIO, "--out", str(published), "--as-of", "2026-01-01",
                  "--time-limit", "5", "--dry-run")  # fmt: skip
     assert result.exit_code == 0, result.output
+
+
+def _event(feed: bytes, uid: str) -> bytes:
+    """The VEVENT block of ``uid`` in a feed, as published."""
+    blocks = feed.split(b"BEGIN:VEVENT")
+    return next(b.split(b"END:VEVENT")[0] for b in blocks if f"UID:{uid}".encode() in b)
+
+
+def test_a_held_meeting_keeps_what_was_published(published, tmp_path):
+    """AG's meetings are 150 minutes now; its held first meeting keeps its end (11:00), SEQUENCE
+    and stamps, and its event stays byte for byte: subscribers get no update for the past.
+    (It used to end 11:30 with SEQUENCE 1, reported as moved.)"""
+    before = read(published / "plan.json")
+    held = min((r for r in before.records if r.group == "AG"), key=lambda r: r.start)
+    assert (held.end - held.start).seconds == 7200 and held.sequence == 0
+    longer = (
+        (DATA / "micro.yaml")
+        .read_text(encoding="utf-8")
+        .replace("    weekdays: [tue]\n", "    weekdays: [tue]\n    duration_minutes: 150\n")
+    )
+    scenario = tmp_path / "micro.yaml"
+    scenario.write_text(longer, encoding="utf-8")
+    feed = (published / "alla.ics").read_bytes()
+    as_of = (held.start + timedelta(days=1)).date().isoformat()
+    result = cli("plan", str(scenario), "--out", str(published), "--as-of", as_of,
+                 "--time-limit", "5")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    after = read(published / "plan.json").record(held.id)
+    assert after is not None and after.status == "held"
+    assert (after.start, after.end, after.sequence, after.changed) == (
+        held.start,
+        held.end,
+        0,
+        held.changed,
+    )
+    assert _event((published / "alla.ics").read_bytes(), held.uid) == _event(feed, held.uid)
+    assert held.id not in (published / "andringar.md").read_text(encoding="utf-8")
+    checked = cli("check", str(scenario), "--plan", str(published / "plan.csv"))
+    assert checked.exit_code == 0, checked.output  # the held meeting is the past, not judged
+    later = [
+        r
+        for r in read(published / "plan.json").records
+        if r.start.date() >= held.start.date() + timedelta(days=1) and r.group == "AG"
+    ]
+    assert later and all((r.end - r.start).seconds == 9000 for r in later)
+
+
+def test_held_as_published_keeps_times_and_note():
+    """A held meeting takes its start, end and note from the record; a later one is untouched,
+    and a record from before notes were kept (note None) leaves the plan's note."""
+    tz = ZoneInfo("Europe/Stockholm")
+    at = datetime(2026, 3, 3, 9, 0, tzinfo=tz)
+
+    def meeting(meeting_id: str, day: int, note: str | None) -> Meeting:
+        start = at + timedelta(days=day)
+        return Meeting(meeting_id, meeting_id, "AG", start, start + timedelta(hours=3), "",
+                       None, note=note)  # fmt: skip
+
+    def record(meeting_id: str, day: int, note: str | None) -> Record:
+        start = at + timedelta(days=day)
+        return Record(meeting_id, meeting_id, "AG", start, start + timedelta(hours=2), 0,
+                      "planned", at, "d", (), note)  # fmt: skip
+
+    plan = Plan("Mikroplan", (meeting("A", 0, "nu"), meeting("B", 7, "nu"), meeting("C", 14, "nu")))
+    state = State("Mikroplan", "micro", (record("A", 0, "då"), record("B", 7, None),
+                                         record("C", 14, "då")))  # fmt: skip
+    kept = held_as_published(plan, state, date(2026, 3, 15))
+    assert [(m.id, m.end.hour, m.note) for m in kept.meetings] == [
+        ("A", 11, "då"),
+        ("B", 11, "nu"),
+        ("C", 12, "nu"),
+    ]

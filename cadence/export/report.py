@@ -37,7 +37,8 @@ COLUMNS = (
 @dataclass(frozen=True)
 class Entry:
     kind: str
-    """flyttat, tillagt or inställt (a meeting), or punkt (an agenda item that moved)."""
+    """flyttat, tillagt or inställt (a meeting), punkt (an agenda item that moved), or avsteg
+    (a rule the coordinator chose to bend, its words in ``reason``)."""
     meeting: str
     group: str
     old_start: datetime | None
@@ -83,12 +84,22 @@ def frame(entries: Iterable[Entry]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def text(entries: tuple[Entry, ...]) -> str:
+def shift_line(shift: int | None) -> list[str]:
+    """``Sammanlagd förskjutning av andra möten: 14 dagar.`` (none for a fresh plan)."""
+    if shift is None:
+        return []
+    return [f"Sammanlagd förskjutning av möten du inte själv flyttade: {shift} dagar."]
+
+
+def text(entries: tuple[Entry, ...], shift: int | None = None) -> str:
     """The report as the terminal shows it."""
     if not entries:
         return "Inga ändringar: inget publicerat möte flyttas, läggs till eller ställs in.\n"
     lines = [f"{len(entries)} ändring(ar):"]
     for e in entries:
+        if e.kind == "avsteg":
+            lines.append(f"  avsteg   {e.reason}")
+            continue
         if e.kind == "punkt":
             lines.append(f"  punkt    {e.item_move}  ({e.reason})")
             lines.append(f"           berörda: {', '.join(e.groups)}; {', '.join(e.people)}")
@@ -100,10 +111,10 @@ def text(entries: tuple[Entry, ...]) -> str:
         }[e.kind]
         lines.append(f"  {e.kind:<8} {e.meeting:<14} {span}  ({e.reason})")
         lines.append(f"           berörda: {', '.join(e.groups)}; {', '.join(e.people)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *shift_line(shift)]) + "\n"
 
 
-def markdown(scenario: Scenario, entries: tuple[Entry, ...]) -> str:
+def markdown(scenario: Scenario, entries: tuple[Entry, ...], shift: int | None = None) -> str:
     out = [f"# Ändringar – {scenario.name}", ""]
     if not entries:
         out.append("Inga ändringar: inget publicerat möte flyttas, läggs till eller ställs in.")
@@ -113,6 +124,9 @@ def markdown(scenario: Scenario, entries: tuple[Entry, ...]) -> str:
         "prenumererade kalendrarna, men kallelser och lokalbokningar behöver följa med.",
         "",
         *_links(scenario),
+        *(f"**{e.reason}**" for e in entries if e.kind == "avsteg"),
+        *([""] if any(e.kind == "avsteg" for e in entries) else []),
+        *[*shift_line(shift), *([""] if shift is not None else [])],
         "| " + " | ".join(COLUMNS) + " |",
         "|" + "---|" * len(COLUMNS),
     ]
@@ -135,16 +149,18 @@ def _links(scenario: Scenario) -> list[str]:
     ]
 
 
-def report_files(scenario: Scenario, entries: tuple[Entry, ...]) -> dict[str, bytes]:
+def report_files(
+    scenario: Scenario, entries: tuple[Entry, ...], shift: int | None = None
+) -> dict[str, bytes]:
     buffer = io.StringIO()
     frame(entries).to_csv(buffer, index=False, lineterminator="\n")
     return {
         CSV: buffer.getvalue().encode("utf-8"),
-        MARKDOWN: markdown(scenario, entries).encode("utf-8"),
+        MARKDOWN: markdown(scenario, entries, shift).encode("utf-8"),
     }
 
 
-KINDS = ("flyttat", "tillagt", "inställt", "punkt")
+KINDS = ("flyttat", "tillagt", "inställt", "punkt", "avsteg")
 REPORT_BYTES = 4_000_000
 """A report lists each changed meeting and item once: a few hundred rows at most."""
 

@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import math
 import time as clock
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
 from cadence import goals
+from cadence.budget import Clock
 from cadence.errors import InfeasibleError
 from cadence.instance import Instance
 from cadence.limits import DEFAULT_TIME_LIMIT
 from cadence.rules import RuleKey
-from cadence.solver import construct, lagrange, stability
+from cadence.solver import construct, horizon, lagrange, stability
 from cadence.solver.constraints import FAMILIES
 from cadence.solver.objective import Objective
-from cadence.solver.stability import HeldItems, Published
+from cadence.solver.stability import Anchor, HeldItems, Published
 from cadence.solver.variables import Switches, Variables
 
 STATUS = {
@@ -59,6 +60,20 @@ class Settings:
     decomposition_steps: int = lagrange.STEPS
     """Subgradient steps of the decomposition bound after a fresh solve (0: CP-SAT's bound
     alone); a fixed count, so the bound is the same on any machine."""
+    clock: Clock | None = field(default=None, compare=False)
+    """The run's phases and wall-clock ceiling (see :mod:`cadence.budget`): each phase is
+    recorded, and CP-SAT's wall limit is what is left of the ceiling."""
+
+
+def _wall(settings: Settings, seconds: float) -> float:
+    """A CP-SAT solve's wall limit: ``seconds`` (a safety net), or what is left of the run's
+    ceiling when that is less."""
+    return seconds if settings.clock is None else min(seconds, settings.clock.left())
+
+
+def _phase(settings: Settings, name: str, check: bool = True) -> None:
+    if settings.clock is not None:
+        settings.clock.phase(name, check)
 
 
 @dataclass(frozen=True)
@@ -144,7 +159,7 @@ def _solver(settings: Settings) -> cp_model.CpSolver:
     # county 130 / 114 against 131 / 114.
     params.cp_model_probing_level = 1
     params.max_deterministic_time = settings.time_limit
-    params.max_time_in_seconds = 30 * settings.time_limit + 60  # a safety net only
+    params.max_time_in_seconds = _wall(settings, 30 * settings.time_limit + 60)  # a safety net
     if settings.wall_limit is not None:
         params.max_time_in_seconds = settings.wall_limit
     return solver
@@ -170,6 +185,11 @@ class Moves:
     cpu_seconds: float = 0.0
     """Processor time of the stage (one worker, one thread): near its wall time on an idle
     machine, whatever the load while measuring."""
+    shift: int = 0
+    """Total days between the old and new day of the published meetings that moved (the
+    coordinator's own moves not counted): the stage after the moves, nearest first."""
+    shift_proven: bool = False
+    """The shift is proven least among plans with these moves."""
 
 
 def solve(
@@ -178,18 +198,28 @@ def solve(
     progress: Callable[[float, float, float], None] | None = None,
     published: Iterable[Published] | None = None,
     held_items: HeldItems | None = None,
+    anchors: Sequence[Anchor] = (),
+    goals_stage: bool = True,
+    max_shift: int | None = None,
 ) -> Result:
     """The best plan; with ``published`` meetings, first the fewest of them and of their agenda
     items moved (see :mod:`cadence.solver.stability`; proven when the budget allows), then the
-    best plan among those with that few moves. ``held_items`` keeps held meetings' agendas."""
+    least total shift in days with those moves, then the best plan among those. ``held_items``
+    keeps held meetings' agendas; ``anchors`` place the coordinator's moved and added meetings.
+    Without ``goals_stage`` the plan of the shift stage is the answer (fewest, then nearest;
+    the goals only as the plan counts them): a change's options, each in a second or two.
+    ``max_shift``: no published meeting nobody asked to move shifts more days than this."""
     moves = None
     terms = None
     first_plan = None
+    first_successors: dict[int, tuple[int, int]] = {}
     if published is None:
+        _phase(settings, "model")
         model, v, objective = build_model(instance)
         # A plan built round by round, checked and completed by CP-SAT, is the search's
         # starting point; when there is none, the rules alone give a plan in a second or two,
         # or the proof that there is none.
+        _phase(settings, "first plan")
         started = clock.perf_counter()
         first_plan = _constructed(instance, model, v, objective, settings, progress)
         if first_plan is not None and first_plan.found is not None and progress is not None:
@@ -208,11 +238,18 @@ def solve(
         # Stage 1 on the rules and the stability terms alone: the goals' variables would only
         # slow its presolve. Stage 2 builds the same variables first, in the same order, then
         # the goals, so stage 1's solution is a complete hint for the shared ones.
+        _phase(settings, "model")
         rules, rv = _rules(instance)
         hinted = _hint_published(rules, instance, rv, published)
-        first_terms = stability.add(rules, instance, rv, published, held_items, hinted)
+        first_terms = stability.add(
+            rules, instance, rv, published, held_items, hinted, anchors, max_shift
+        )
         first_stage, _, _ = first_terms.objective()
         rules.minimize(first_stage)
+        if horizon.counts_differ(instance, rv, published):
+            # A longer period than was published: suggest a plan that keeps every published
+            # meeting, built around them (see :mod:`cadence.solver.horizon`).
+            _constructed(horizon.pinned(instance, published), rules, rv, None, settings)
         # A single worker is deterministic by itself.
         first = _solver(settings)
         first.parameters.num_workers = 1
@@ -226,24 +263,57 @@ def solve(
         first.parameters.cp_model_probing_level = 0
         first.parameters.max_presolve_iterations = 1
         first.parameters.linearization_level = 2
+        _phase(settings, "fewest moves")
         cpu = clock.process_time()
         status = STATUS[first.solve(rules)]
-        cpu = clock.process_time() - cpu
         if status not in ("optimal", "feasible"):
             return _failed(status, first.wall_time, rules)
+        seconds, deterministic = first.wall_time, first.deterministic_time
+        shift_status = status
+        stage_value = int(first.objective_value)
+        others = any(first.value(t) for _, p, t in first_terms.moved if p.to is None)
+        if others:
+            # Then the nearest among the fewest: the moves' objective kept, the total shift
+            # least. (When only the coordinator's own moves moved, every shift is 0 already.)
+            _at_most(rules, first_stage, stage_value)
+            rules.clear_hints()
+            for index in range(len(rules.proto.variables)):
+                variable = rules.get_int_var_from_proto_index(index)
+                rules.add_hint(variable, first.value(variable))
+            rules.minimize(first_terms.shift_total())
+            shift_status = STATUS[first.solve(rules)]
+            if shift_status not in ("optimal", "feasible"):
+                return _failed(shift_status, seconds + first.wall_time, rules)
+            seconds += first.wall_time
+            deterministic += first.deterministic_time
+        cpu = clock.process_time() - cpu
         moved = [(i, p, int(first.value(t))) for i, p, t in first_terms.moved]
         moves = Moves(
             count=sum(m for _, _, m in moved),
             proven=status == "optimal",
-            seconds=first.wall_time,
+            seconds=seconds,
             items=sum(int(first.value(t)) for _, t in first_terms.items_moved),
             weighted=sum(p.weight * m for _, p, m in moved if not p.firm),
             firm=tuple(sorted(i for i, p, m in moved if p.firm and m)),
-            deterministic=first.deterministic_time,
+            deterministic=deterministic,
             cpu_seconds=cpu,
+            shift=int(first.value(first_terms.shift_total())) if others else 0,
+            shift_proven=shift_status == "optimal",
         )
+        if not goals_stage:
+            found = _Found.read(first, instance, rv, None)
+            size = (len(rules.proto.variables), len(rules.proto.constraints))
+            result = _result(instance, found, status, None, size, seconds, moves)
+            successors = _successors(first, instance, rv, first_terms, published)
+            return replace(result, status=status, bound=None, successors=successors)
+        # Stage 1's plan keeps every rule with the fewest moves: the answer when stage 2 finds
+        # nothing better in its budget (as the first plan is for a fresh plan).
+        first_plan = _FirstPlan("feasible", first.wall_time, _Found.read(first, instance, rv, None))
+        first_successors = _successors(first, instance, rv, first_terms, published)
         model, v = _rules(instance)
-        terms = stability.add(model, instance, v, published, held_items)
+        terms = stability.add(
+            model, instance, v, published, held_items, anchors=anchors, max_shift=max_shift
+        )
         shared = len(rules.proto.variables)
         assert len(model.proto.variables) == shared
         for index in range(shared):
@@ -251,15 +321,23 @@ def solve(
                 rules.get_int_var_from_proto_index(index)
             ))  # fmt: skip
         second_stage, _, _ = terms.objective()
-        model.add(second_stage <= int(first.objective_value))
+        _at_most(model, second_stage, stage_value)
+        _at_most(model, terms.shift_total(), moves.shift)
         objective = Objective(model, instance, v)
         model.minimize(objective.total)
     proto = model.proto
+    _phase(settings, "search", check=first_plan is None or first_plan.found is None)
     solver = _solver(settings)
+    if first_plan is not None and published is None:
+        # The first plan's check counts against the same deterministic budget.
+        left = settings.time_limit - first_plan.deterministic
+        solver.parameters.max_deterministic_time = max(0.001, left)
     callback = _Progress(progress)
     status = STATUS[solver.solve(model, callback)]
+    if settings.clock is not None:
+        settings.clock.searched(solver.wall_time, solver.parameters.max_time_in_seconds)
     size = (len(proto.variables), len(proto.constraints))
-    earlier = (moves.seconds if moves else 0.0) + (first_plan.seconds if first_plan else 0.0)
+    earlier = moves.seconds if moves else (first_plan.seconds if first_plan else 0.0)
     if status not in ("optimal", "feasible"):
         if status == "unknown" and first_plan is not None and first_plan.found is not None:
             # The search found nothing better in its budget: the first plan is the answer,
@@ -277,7 +355,11 @@ def solve(
                 and (result.bound >= result.objective)
             ):
                 result = replace(result, status="optimal")  # the bound proves the first plan
-            result = replace(result, first_solution_seconds=first_plan.seconds)
+            result = replace(
+                result, first_solution_seconds=first_plan.seconds, successors=first_successors
+            )
+            if published is not None:
+                return result
             return _decomposed(instance, v, result, settings, first_plan.bound)
         return _failed(status, solver.wall_time + earlier, model)
     found = _Found.read(solver, instance, v, objective)
@@ -327,6 +409,12 @@ def _decomposed(
     if result.bound is not None and result.bound >= objective:
         result = replace(result, status="optimal")  # the decomposition proves the plan
     return result
+
+
+def _at_most(model: cp_model.CpModel, expression: cp_model.LinearExprT, bound: int) -> None:
+    """``expression <= bound``; nothing for a constant (a model gains no variable from it)."""
+    if not isinstance(expression, int):
+        model.add(expression <= bound)
 
 
 def _successors(
@@ -425,6 +513,8 @@ class _FirstPlan:
     status: str
     seconds: float
     found: _Found | None
+    deterministic: float = 0.0
+    """CP-SAT's deterministic time spent on it (taken from the search's budget)."""
     bound: int | None = None
     """The decomposition's bound, when it ran before the search."""
 
@@ -452,19 +542,20 @@ def _first_plan(instance: Instance, settings: Settings) -> tuple[_FirstPlan, cp_
     solver.parameters.max_presolve_iterations = 1
     solver.parameters.symmetry_level = 0
     solver.parameters.max_deterministic_time = min(FIRST_PLAN_BUDGET, settings.time_limit)
-    solver.parameters.max_time_in_seconds = 30 * FIRST_PLAN_BUDGET + 60  # a safety net only
+    solver.parameters.max_time_in_seconds = _wall(settings, 30 * FIRST_PLAN_BUDGET + 60)
     status = STATUS[solver.solve(rules)]
+    spent = solver.deterministic_time
     if status not in ("optimal", "feasible"):
-        return _FirstPlan(status, solver.wall_time, None), rules
+        return _FirstPlan(status, solver.wall_time, None, spent), rules
     found = _Found.read(solver, instance, v, None)
-    return _FirstPlan("feasible", solver.wall_time, found), rules
+    return _FirstPlan("feasible", solver.wall_time, found, spent), rules
 
 
 def _constructed(
     instance: Instance,
     model: cp_model.CpModel,
     v: Variables,
-    objective: Objective,
+    objective: Objective | None,
     settings: Settings,
     progress: Callable[[float, float, float], None] | None = None,
 ) -> _FirstPlan | None:
@@ -479,17 +570,17 @@ def _constructed(
     constructed plan's objective), and the construction is run again steered by its prices
     (:meth:`lagrange.Decomposition.lookahead`) at each scale of :data:`lagrange.STEERING`;
     the cheapest plan that CP-SAT's check accepts is the hint: Sörmland 2026 496 against 745,
-    2027 432 against 452, the example county 151 against 175.
+    2027 432 against 452, the example county 135 against 175 (with the earlier prices).
     """
     started = clock.perf_counter()
     placement = construct.construct(instance, v)
-    found = (
-        None if placement is None else _checked(instance, model, v, objective, settings, placement)
-    )
+    if placement is None:
+        return None
+    found, deterministic = _checked(instance, model, v, objective, settings, placement)
     if found is None:
         return None
     bound = None
-    if settings.decomposition_steps:
+    if objective is not None and settings.decomposition_steps:
         cost = goals.weighted(instance, found.goal_values or {})
         if progress is not None:  # the plain plan while the decomposition works (2–3 s)
             progress(clock.perf_counter() - started, cost, -math.inf)
@@ -508,14 +599,17 @@ def _constructed(
         for other_cost, _, other in sorted(steered):
             if other_cost >= cost:
                 break
-            checked = _checked(instance, model, v, objective, settings, other)
+            checked, spent = _checked(instance, model, v, objective, settings, other)
+            deterministic += spent
             if checked is not None:
                 found = checked
                 break
     assert found.values is not None
+    model.clear_hints()  # a complete hint replaces any partial one (a published day each)
     for index, value in enumerate(found.values):
         model.add_hint(model.get_int_var_from_proto_index(index), value)
-    return _FirstPlan("feasible", clock.perf_counter() - started, found, bound)
+    seconds = clock.perf_counter() - started
+    return _FirstPlan("feasible", seconds, found, deterministic, bound)
 
 
 def _placement_cost(instance: Instance, placement: construct.Placement) -> int:
@@ -531,11 +625,12 @@ def _checked(
     instance: Instance,
     model: cp_model.CpModel,
     v: Variables,
-    objective: Objective,
+    objective: Objective | None,
     settings: Settings,
     placement: construct.Placement,
-) -> _Found | None:
-    """CP-SAT's completion of ``placement`` with its days fixed, or None when it breaks a rule."""
+) -> tuple[_Found | None, float]:
+    """CP-SAT's completion of ``placement`` with its days fixed (None when it breaks a rule),
+    and the deterministic time the check took."""
     trial = model.clone()
     for group in instance.groups:
         required = [m for m in v.meetings[group.id] if m.mandatory]
@@ -551,15 +646,15 @@ def _checked(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = settings.seed
     solver.parameters.max_deterministic_time = min(FIRST_PLAN_BUDGET, settings.time_limit)
-    solver.parameters.max_time_in_seconds = 30 * FIRST_PLAN_BUDGET + 60  # a safety net only
+    solver.parameters.max_time_in_seconds = _wall(settings, 30 * FIRST_PLAN_BUDGET + 60)
     if STATUS[solver.solve(trial)] not in ("optimal", "feasible"):
-        return None
+        return None, solver.deterministic_time
     found = _Found.read(solver, instance, v, objective)
     values = tuple(
         solver.value(model.get_int_var_from_proto_index(i))
         for i in range(len(model.proto.variables))
     )
-    return replace(found, values=values)
+    return replace(found, values=values), solver.deterministic_time
 
 
 def _hint_published(
@@ -626,8 +721,13 @@ def involved_groups(instance: Instance, budget: float) -> Involved:
     return Involved(tuple(keep), needed == len(keep))
 
 
-def feasibility(instance: Instance, budget: float) -> tuple[cp_model.CpSolverStatus, float]:
-    """CP-SAT's status for the hard rules of ``instance`` alone, and the deterministic time."""
+def feasibility(
+    instance: Instance, budget: float, presolve: bool = True
+) -> tuple[cp_model.CpSolverStatus, float]:
+    """CP-SAT's status for the hard rules of ``instance`` alone, and the deterministic time.
+    Without ``presolve`` (an instance whose meetings are nearly all pinned, as a change's bent
+    options try it: Sörmland with one meeting free, 0.5-0.7 s against 0.9-1.7 s on a busy
+    machine)."""
     try:
         model, _ = _rules(instance)
     except InfeasibleError:
@@ -636,5 +736,8 @@ def feasibility(instance: Instance, budget: float) -> tuple[cp_model.CpSolverSta
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     solver.parameters.max_deterministic_time = budget
+    if not presolve:
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.cp_model_probing_level = 0
     status = solver.solve(model)
     return status, solver.deterministic_time

@@ -7,9 +7,18 @@ plan, its *successor* (the one that stays, when one does); its items stay when t
 carries them. Items on
 held meetings never change: each stays on its meeting, and no other item lands there.
 
+Identities keep their order: a published meeting with a ``position`` (its place among its
+group's meetings of the year, held ones first, a cancelled one dropped, an added one at its date)
+can stay only as the meeting at that place, and its successor is that meeting. So no meeting
+jumps past a sibling: a March meeting that "moves" to August would make every meeting between
+them move too, and is counted so. ``anchors`` put the coordinator's moved and added meetings at
+their places.
+
 The re-plan minimises, in this order (weights make the one objective lexicographic): firm
-meetings moved, meetings moved weighted by the people each move affects, items moved. The CLI
-refuses any plan that moves a firm meeting.
+meetings moved, meetings moved weighted by the people each move affects, items moved; then,
+in a second solve with those fixed, the total shift in days (:meth:`Stability.shift_total`):
+a 7-day move beats a 5-month one. A plan that moves a firm meeting is offered only as asking
+the committee (see :mod:`cadence.options`).
 """
 
 from __future__ import annotations
@@ -38,6 +47,21 @@ class Published:
     """Keys of the due agenda items it carries (:attr:`cadence.instance.Due.key`)."""
     to: tuple[int, int] | None = None
     """(day, minute) the coordinator moved it to: its successor is the meeting there."""
+    position: tuple[int, int] | None = None
+    """(count slice, index in it) of the meeting that keeps its identity when the order is
+    kept; None where the order cannot be told (the counts changed): then any meeting of its
+    group may keep it."""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A meeting the coordinator moved or added: the meeting at ``position`` (count slice,
+    index) of its group takes ``day`` at ``minute``, so identities keep their order."""
+
+    group: str
+    position: tuple[int, int]
+    day: int
+    minute: int
 
 
 @dataclass(frozen=True)
@@ -59,6 +83,13 @@ class Stability:
     items_moved: list[tuple[str, cp_model.IntVar | int]]
     successor: dict[int, dict[int, cp_model.IntVar]]
     """Published index → meeting position in its group → the literal "is its successor"."""
+    shift: list[tuple[int, cp_model.IntVar]] = field(default_factory=list)
+    """(index in ``published``, days between its old day and its place's new day) for each
+    meeting whose place is known and that the coordinator did not move."""
+
+    def shift_total(self) -> cp_model.LinearExprT:
+        """The total shift in days: the stage after the moves and items."""
+        return sum((term for _, term in self.shift), 0)
 
     def objective(self) -> tuple[cp_model.LinearExprT, int, int]:
         """The lexicographic stage-1 objective: firm moves ≫ weighted moves ≫ item moves.
@@ -78,14 +109,30 @@ def add(
     published: Sequence[Published],
     held_items: HeldItems | None,
     hinted: dict[tuple[str, int], int] | None = None,
+    anchors: Sequence[Anchor] = (),
+    max_shift: int | None = None,
 ) -> Stability:
     """Successors, moved meetings and moved items of ``published``; the held agendas fixed.
     ``hinted`` ((group, position) → day suggested) makes the old plan the first solution tried:
-    each meeting suggested on its old day stays there and keeps its items."""
+    each meeting suggested on its old day stays there and keeps its items. ``max_shift``: no
+    meeting nobody asked to move shifts more days than this (its place may still drop out)."""
     hinted = hinted or {}
     stability = Stability([], [], {})
     item_home: dict[str, int] = {}
     due_days = {due.key: set(due.days) for due in instance.dues}
+    for anchor in anchors:
+        placed = _at(v.meetings[anchor.group], anchor.position)
+        if placed is None:
+            model.add_bool_or([])  # no such place: the order cannot be kept
+            continue
+        model.add(placed.day == anchor.day)
+        if isinstance(placed.minute, int):
+            if placed.minute != anchor.minute:
+                model.add_bool_or([])
+        else:
+            model.add(placed.minute == anchor.minute)
+        for literal in placed.when_present():
+            model.add(literal == 1)
     for group in instance.groups:
         mine = [(i, p) for i, p in enumerate(published) if p.group == group.id]
         meetings = v.meetings[group.id]
@@ -101,6 +148,8 @@ def add(
             for k, meeting in enumerate(meetings):
                 if old.to is not None and old.to[0] not in meeting.days:
                     continue
+                if old.position is not None and old.position != (meeting.slice_index, meeting.k):
+                    continue  # identities keep their order: only its own place
                 if old.to is not None or reach.intersection(meeting.days):
                     link = model.new_bool_var(f"successor[{old.group},{old.day},{k}]")
                     for literal in meeting.when_present():
@@ -132,6 +181,13 @@ def add(
             stability.successor[i] = links
             for key in old.items:
                 item_home[key] = i
+            place = _at(meetings, old.position) if old.position is not None else None
+            if place is not None and old.to is None:
+                top = instance.horizon if max_shift is None else max_shift
+                shift = model.new_int_var(0, top, f"shift[{old.group},{old.day}]")
+                model.add(shift >= place.day - old.day).only_enforce_if(place.when_present())
+                model.add(shift >= old.day - place.day).only_enforce_if(place.when_present())
+                stability.shift.append((i, shift))
             if not stays:
                 # Moved by the coordinator: a move until the state has its new day.
                 at_pin = old.to is not None and old.to == (old.day, old.minute)
@@ -182,6 +238,11 @@ def add(
         model.add(moved_item + sum(kept) == 1)
         stability.items_moved.append((due.key, moved_item))
     return stability
+
+
+def _at(meetings: Sequence[Meeting], position: tuple[int, int]) -> Meeting | None:
+    """The meeting at (count slice, index), if the model has one there."""
+    return next((m for m in meetings if (m.slice_index, m.k) == position), None)
 
 
 def _can_start(instance: Instance, old: Published, meeting: Meeting) -> bool:

@@ -1,0 +1,574 @@
+"""A coordinator's change answered the way she decides it: options side by side.
+
+``cadence move``, ``cancel`` and ``add`` (and the workbench) call :func:`answer`: the change is
+re-planned keeping every rule, the fewest published meetings moved, then the nearest (see
+:mod:`cadence.solver.stability`). When that moves at most ``changes.max_other_moves`` other
+meetings (default 2) and shifts none more than ``changes.max_shift_days`` days (default 28), the
+answer is ``applied``: the one option can be applied at once. Otherwise the answer is
+``choose``: the all-rules option and up to four options that each bend **one** named rule by
+the smallest amount that lets every other published meeting stay (a lead window, the write-up
+days, a group's gap between meetings, a decided date, or a firm meeting the committee is asked
+to move), found by re-solving as :mod:`cadence.clash` finds loosenings (see
+:mod:`cadence.bending`). A person's absence and a closed day are never bent. When there is no
+option at all the answer is ``refused``, with the rules that clash, their lines and the smallest
+change.
+
+A firm meeting moved by name (the committee's own decision) is a fact: the rules it then breaks
+within its own group (its spacing) are bent, reported with their lines, not refused.
+
+Nothing here writes: :func:`apply` gives the files of an option (what
+:func:`cadence.replan.run` gives), for the caller to write under the folder's lock;
+:func:`to_json` gives the answer as ``docs/changes.schema.json`` describes it.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from typing import Any, Literal
+
+from cadence import plan as plans
+from cadence import replan, solver, sv
+from cadence.bending import smallest_bends
+from cadence.bends import Bend, ask, words
+from cadence.bends import apply as bent
+from cadence.bends import path as bend_path
+from cadence.clash import Where
+from cadence.errors import InfeasibleError, InputError
+from cadence.instance import attendees
+from cadence.replan import Replanned, Run
+from cadence.scenario import ChangeLimits, Scenario
+from cadence.state import Change, State
+
+Kind = Literal["move", "cancel", "add"]
+Status = Literal["applied", "choose", "refused"]
+
+MAX_BENT = 4
+"""Options that bend a rule, at most."""
+LONGEST_SHIFT = 42
+"""Days an option shifts a meeting nobody asked to move, at most, where a plan allows it: six
+weeks further a meeting is another meeting to its members (a plan that must shift one further
+is still offered when no other exists)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """The change the coordinator asks for."""
+
+    kind: Kind
+    meeting: str = ""
+    """move, cancel: the published meeting's id."""
+    group: str = ""
+    """add: the group that meets once more."""
+    day: date | None = None
+    """move, add: the new day."""
+    at: time | None = None
+    """move, add: the start time (default: the meeting's own, or the group's first)."""
+
+    def change(self, scenario: Scenario, state: State, cutoff: date) -> Change:
+        """The change as plan.json keeps it; InputError when it names nothing changeable."""
+        if self.kind == "cancel":
+            return replan.cancel(scenario, state, self.meeting, cutoff)
+        if self.day is None:
+            raise InputError(f"a {self.kind} needs a date")
+        if self.kind == "move":
+            return replan.move(scenario, state, self.meeting, self.day, self.at, cutoff)
+        return replan.add(scenario, state, self.group, self.day, self.at, cutoff)
+
+
+@dataclass(frozen=True)
+class Moved:
+    """One published meeting the option moves, cancels (``to`` None) or adds (``start`` None)."""
+
+    meeting: str
+    group: str
+    start: datetime | None
+    to: datetime | None
+    asked: bool
+    """The coordinator's own change."""
+
+    @property
+    def shift_days(self) -> int:
+        if self.start is None or self.to is None:
+            return 0
+        return abs((self.to.date() - self.start.date()).days)
+
+
+@dataclass(frozen=True)
+class Bent:
+    """A rule the option bends: the bend, its ``file:line`` and its words in Swedish."""
+
+    bend: Bend
+    line: str
+    words: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to absorb the change."""
+
+    id: int
+    moves: tuple[Moved, ...]
+    shift_days: int
+    """Total days the meetings nobody asked to move shift."""
+    bends: tuple[Bent, ...]
+    notify: tuple[str, ...]
+    """The people to tell: everyone in a meeting that moves, is added or is cancelled."""
+    summary: str
+    """The option in Swedish, ready to forward."""
+    within: bool
+    """Inside the scenario's ``changes`` limits."""
+    scenario: Scenario = field(repr=False, compare=False)
+    """The scenario as this option re-plans it (its bends applied)."""
+    state: State = field(repr=False, compare=False)
+    """The published state with the change (and a firm meeting's move, and the bends)."""
+    done: Replanned = field(repr=False, compare=False)
+    keeps_rules: bool = False
+    """The all-rules option (a firm meeting moved by name may still bend its own spacing)."""
+    details: tuple[str, ...] = ()
+    """What a bent lead window means in the plan (Swedish): which meeting prepares which."""
+
+    @property
+    def other_moves(self) -> int:
+        return sum(1 for m in self.moves if not m.asked)
+
+    @property
+    def longest_shift(self) -> int:
+        return max((m.shift_days for m in self.moves if not m.asked), default=0)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What cadence answers to a change: apply it, choose, or refused (and why)."""
+
+    status: Status
+    request: Request
+    options: tuple[Option, ...]
+    refusal: str
+    limits: ChangeLimits
+    source: str = field(repr=False)
+    """The scenario file's stem (part of every UID)."""
+    cutoff: date = field(repr=False)
+    where: Where = field(repr=False)
+
+    def option(self, number: int) -> Option:
+        """Option ``number`` (from 1); InputError naming the ones there are."""
+        for option in self.options:
+            if option.id == number:
+                return option
+        known = ", ".join(str(o.id) for o in self.options) or "none"
+        raise InputError(f"--option {number}: there is no such option (options: {known})")
+
+
+def answer(
+    scenario: Scenario,
+    source: str,
+    state: State,
+    request: Request,
+    settings: solver.Settings,
+    cutoff: date,
+    where: Where | None = None,
+) -> Answer:
+    """The options for ``request`` against the published ``state`` as of ``cutoff``; writes
+    nothing. InputError when the request names no changeable meeting or day."""
+    where = where or Where()
+    base = bent(scenario, state.bends)
+    change = request.change(base, state, cutoff)
+    changed = state.with_change(change)
+    own = _own_spacing(base, state, change, cutoff)
+    limits = scenario.changes
+    first = _option(base, source, changed, own, settings, cutoff, where, change)
+    if first is not None:
+        first = replace(first, keeps_rules=True)
+    if first is not None and first.within and not _asks_committee(first):
+        first = replace(first, id=1)
+        return Answer("applied", request, (first,), "", limits, source, cutoff, where)
+    options = [first] if first is not None else []
+    for found in _bent_options(base, source, changed, own, settings, cutoff, where, change):
+        if all(found.moves != o.moves for o in options):
+            options.append(found)
+        if len(options) >= 1 + MAX_BENT:
+            break
+    if not options:
+        return Answer(
+            "refused", request, (), _refusal(base, source, changed, own, settings, cutoff, where),
+            limits, source, cutoff, where,
+        )  # fmt: skip
+    ranked = sorted(options[1:] if first else options, key=_rank)
+    ordered = [*([first] if first else []), *ranked]
+    numbered = tuple(replace(o, id=i, summary=_summary(o, i, limits)) for i, o in
+                     enumerate(ordered, 1))  # fmt: skip
+    return Answer("choose", request, numbered, "", limits, source, cutoff, where)
+
+
+def apply(answer: Answer, number: int, keep_cancelled_days: int = 0) -> Run:
+    """The output folder's files with option ``number`` applied (the caller writes them under
+    the folder's lock): the plan as the option showed it, its bends recorded in plan.json and
+    named in the change report."""
+    if answer.status == "refused":
+        raise InfeasibleError(f"refused, nothing changed: {answer.refusal}")
+    option = answer.option(number)
+    return replan.render(
+        option.scenario, answer.source, option.state, option.done, answer.cutoff,
+        keep_cancelled_days, answer.where, [b.bend for b in option.bends],
+    )  # fmt: skip
+
+
+def to_json(answer: Answer) -> dict[str, Any]:
+    """The answer as ``docs/changes.schema.json`` describes it."""
+    request = answer.request
+    return {
+        "status": answer.status,
+        "request": {
+            "kind": request.kind,
+            "meeting": request.meeting or None,
+            "group": request.group or None,
+            "date": request.day.isoformat() if request.day else None,
+            "time": request.at.strftime("%H:%M") if request.at else None,
+        },
+        "limits": {
+            "max_other_moves": answer.limits.max_other_moves,
+            "max_shift_days": answer.limits.max_shift_days,
+        },
+        "refusal": answer.refusal or None,
+        "options": [
+            {
+                "id": o.id,
+                "moves": [
+                    {
+                        "meeting": m.meeting,
+                        "group": m.group,
+                        "from": m.start.isoformat() if m.start else None,
+                        "to": m.to.isoformat() if m.to else None,
+                        "asked": m.asked,
+                    }
+                    for m in o.moves
+                ],
+                "other_moves": o.other_moves,
+                "shift_days": o.shift_days,
+                "within_limits": o.within,
+                "bends": [
+                    {
+                        "rule": b.bend.rule,
+                        "line": b.line,
+                        "amount": b.bend.amount,
+                        "group": b.bend.group,
+                        "to": b.bend.to or b.bend.meeting or None,
+                        "was": b.bend.was if b.bend.rule not in ("fixed", "firm") else None,
+                        "words": b.words,
+                    }
+                    for b in o.bends
+                ],
+                "notify": list(o.notify),
+                "summary": o.summary,
+            }
+            for o in answer.options
+        ],
+    }
+
+
+def why(answer: Answer) -> str:
+    """Why the coordinator must choose (English, for the command's message), or empty."""
+    if answer.status != "choose":
+        return ""
+    first = answer.options[0]
+    if not first.keeps_rules:
+        return "no plan keeps every rule (each option bends one)"
+    if _asks_committee(first):
+        return "keeping every rule needs a firm meeting moved, which its committee decides"
+    limits = answer.limits
+    return (
+        f"keeping every rule moves {first.other_moves} other meeting(s) (limit "
+        f"{limits.max_other_moves}) and shifts one by up to {first.longest_shift} days (limit "
+        f"{limits.max_shift_days})"
+    )
+
+
+def text(answer: Answer) -> str:
+    """The answer as the terminal prints it: each option's Swedish summary."""
+    if answer.status == "refused":
+        return f"refused, nothing changed: {answer.refusal}\n"
+    parts = [o.summary for o in answer.options]
+    return "\n\n".join(parts) + "\n"
+
+
+# -- one option ------------------------------------------------------------------------------
+
+
+def _rank(option: Option) -> tuple[int, int, int, int]:
+    """Fewest other meetings moved, then the least shift, then the smallest bend."""
+    size = sum(b.bend.size for b in option.bends)
+    return (option.other_moves, option.shift_days, size, option.longest_shift)
+
+
+def _asks_committee(option: Option) -> bool:
+    return any(b.bend.rule in ("firm", "fixed") for b in option.bends)
+
+
+def _option(
+    scenario: Scenario,
+    source: str,
+    state: State,
+    bends: Sequence[Bend],
+    settings: solver.Settings,
+    cutoff: date,
+    where: Where,
+    change: Change,
+    asked: Sequence[Bend] = (),
+) -> Option | None:
+    """The re-plan of ``state`` with ``bends`` (fewest moves, then nearest); a firm meeting it
+    must move becomes a bend that asks the committee, as do ``asked`` (firm meetings already
+    moved in ``state``). None when there is no such plan."""
+    bent_scenario = bent(scenario, bends)
+    done = None
+    for longest in (LONGEST_SHIFT, None):
+        try:
+            tried = replan.replan(
+                bent_scenario, source, state, settings, cutoff, where=where, explain=False,
+                goals_stage=False, refuse_firm=False, max_shift=longest,
+            )  # fmt: skip
+        except InfeasibleError:
+            continue
+        if done is None or not _firm_moved(tried):
+            done = tried  # without the cap when the cap would make a committee move
+        if not _firm_moved(done):
+            break
+    if done is None:
+        return None
+    moves = done.result.moves
+    firm_moves: list[Bend] = []
+    if moves is not None and moves.firm:
+        moved_to = _new_starts(scenario, done)
+        for index in moves.firm:
+            record = done.setup.candidates[index]
+            to = moved_to.get(record.id)
+            if to is None:
+                return None  # a firm meeting would be cancelled: never offered
+            firm_moves.append(
+                Bend("firm", record.group, meeting=record.id, from_day=record.start.date(),
+                     day=to.date())
+            )  # fmt: skip
+            state = state.with_change(
+                Change("move", record.id, record.group, to.date(), to.time().replace(tzinfo=None))
+            )
+    all_bends = (*bends, *asked, *firm_moves)
+    return _described(bent_scenario, source, state.with_bends(all_bends), all_bends, done, where,
+                      change)  # fmt: skip
+
+
+def _firm_moved(done: Replanned) -> bool:
+    return done.result.moves is not None and bool(done.result.moves.firm)
+
+
+def _new_starts(scenario: Scenario, done: Replanned) -> dict[str, datetime]:
+    """Meeting id → its start in the re-plan."""
+    tz = zoneinfo.ZoneInfo(scenario.period.timezone)
+    inst = done.setup.instance
+    starts = {}
+    for group_id, meetings in done.result.meetings.items():
+        group = inst.group(group_id)
+        for day, slot in meetings:
+            on = inst.day(day)
+            meeting_id, _ = done.identities[(group_id, on)]
+            minute = group.slots[slot].start
+            starts[meeting_id] = datetime.combine(on, time(minute // 60, minute % 60), tz)
+    return starts
+
+
+def _described(
+    scenario: Scenario,
+    source: str,
+    state: State,
+    bends: Sequence[Bend],
+    done: Replanned,
+    where: Where,
+    change: Change,
+) -> Option:
+    """An option from a solved re-plan: its moves against the published state, its shift, the
+    rules it bends with their lines, and whom to tell."""
+    new = _new_starts(scenario, done)
+    moves = []
+    old = {r.id: r for r in state.records if r.status != "cancelled"}
+    for record in sorted(old.values(), key=lambda r: (r.start, r.id)):
+        to = new.get(record.id)
+        if to != record.start:
+            moves.append(
+                Moved(record.id, record.group, record.start, to, record.id == change.meeting)
+            )
+    for meeting_id, start in sorted(new.items(), key=lambda kv: (kv[1], kv[0])):
+        if meeting_id not in old:
+            group_id = next(g for (g, _), (i, _) in done.identities.items() if i == meeting_id)
+            moves.append(Moved(meeting_id, group_id, None, start, meeting_id == change.meeting))
+    people: dict[str, None] = {}
+    for m in moves:
+        for day in {x.date() for x in (m.start, m.to) if x is not None}:
+            for person in attendees(scenario.group(m.group), day):
+                people[scenario.person(person).name] = None
+    bents = tuple(
+        Bent(b, where.of(bend_path(scenario, b)), words(b, where.of(bend_path(scenario, b))))
+        for b in bends
+    )
+    limits = scenario.changes
+    shift = sum(m.shift_days for m in moves if not m.asked)
+    option = Option(
+        0, tuple(moves), shift, bents, tuple(sorted(people)), "", False, scenario, state, done,
+        details=tuple(_preparations(source, done, bends)),
+    )  # fmt: skip
+    within = option.other_moves <= limits.max_other_moves and (
+        option.longest_shift <= limits.max_shift_days
+    )
+    option = replace(option, within=within)
+    return replace(option, summary=_summary(option, 1, limits))
+
+
+def _preparations(source: str, done: Replanned, bends: Sequence[Bend]) -> Iterator[str]:
+    """For a bent lead window, each meeting of the plan prepared outside the file's window:
+    ``LSG-2026-04 (torsdag 20 augusti) bereder NSV-2026-04 (torsdag 15 oktober), 56 dagar
+    före.``"""
+    links = [b for b in bends if b.rule in ("lead_max", "lead_min")]
+    if not links:
+        return
+    plan = plans.from_result(done.setup.instance, done.result, source, done.identities)
+    by_id = {m.id: m for m in plan.meetings}
+    for bend in links:
+        for meeting in plan.meetings:
+            if meeting.group != bend.to:
+                continue
+            for other in (by_id[i] for i in meeting.prepared_by if by_id[i].group == bend.group):
+                lead = (meeting.start.date() - other.start.date()).days
+                outside = (bend.rule == "lead_max" and lead > bend.was) or (
+                    bend.rule == "lead_min" and lead < bend.was
+                )
+                if outside:
+                    yield (
+                        f"{other.id} ({_day(other.start)}) bereder {meeting.id} "
+                        f"({_day(meeting.start)}), {lead} dagar före."
+                    )
+
+
+def _day(moment: datetime) -> str:
+    return f"{sv.weekday(moment.date())} {sv.day_month(moment.date())}"
+
+
+def _own_spacing(scenario: Scenario, state: State, change: Change, cutoff: date) -> list[Bend]:
+    """A firm meeting moved or cancelled by name is the committee's decision: the gaps to its
+    own group's neighbours (which do not move: they are firm too) are bent where they break its
+    spacing."""
+    if change.action not in ("move", "cancel") or not replan.firm(scenario, change.group):
+        return []
+    dropped = {c.meeting for c in state.changes if c.action == "cancel"} | {change.meeting}
+    others = sorted(
+        r.start.date() for r in state.records
+        if r.group == change.group and r.status != "cancelled" and r.id not in dropped
+    )  # fmt: skip
+    day = change.day
+    if day is None:
+        return []
+    before = [d for d in others if d < day]
+    after = [d for d in others if d > day]
+    if change.action == "cancel":  # its neighbours now follow each other
+        gaps = [(after[0] - before[-1]).days] if before and after else []
+    else:
+        gaps = ([(day - before[-1]).days] if before else []) + (
+            [(after[0] - day).days] if after else []
+        )
+    group = scenario.group(change.group)
+    found = []
+    longest = group.max_days_between
+    if gaps and longest is not None and max(gaps) > longest:
+        found.append(Bend("max_gap", group.id, value=max(gaps), was=longest))
+    if change.action == "move" and gaps and min(gaps) < group.min_days_between:
+        found.append(Bend("min_gap", group.id, value=min(gaps), was=group.min_days_between))
+    return found
+
+
+def _summary(option: Option, number: int, limits: ChangeLimits) -> str:
+    """The option in Swedish, as the coordinator forwards it."""
+    others = option.other_moves
+    head = f"Alternativ {number}: "
+    if option.bends:
+        head += "med avsteg – " + "; ".join(b.words for b in option.bends) + ". "
+    else:
+        head += "alla regler hålls. "
+    if others == 0:
+        head += "Inga andra möten flyttas."
+    else:
+        head += (
+            f"{others} {'annat möte' if others == 1 else 'andra möten'} flyttas, sammanlagt "
+            f"{option.shift_days} dagar."
+        )
+    if not option.within:
+        head += (
+            f" (Över gränsen för en ändring som görs direkt: högst {limits.max_other_moves} "
+            f"andra möten och {limits.max_shift_days} dagar för något av dem.)"
+        )
+    lines = [head, *option.details]
+    lines += [ask(b.bend) for b in option.bends if ask(b.bend)]
+    for m in option.moves:
+        if m.start is not None and m.to is not None:
+            span = f"{_when(m.start)} → {_when(m.to)}"
+        elif m.to is None:
+            span = f"{_when(m.start)} ställs in"
+        else:
+            span = f"nytt möte {_when(m.to)}"
+        mark = " (din ändring)" if m.asked else ""
+        lines.append(f"  - {m.meeting}: {span}{mark}")
+    if option.notify:
+        lines.append("  Berörda: " + ", ".join(option.notify))
+    return "\n".join(lines)
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return f"{sv.weekday(moment.date())} {sv.day_month(moment.date())} {moment:%H.%M}"
+
+
+def _refusal(
+    scenario: Scenario,
+    source: str,
+    state: State,
+    bends: Sequence[Bend],
+    settings: solver.Settings,
+    cutoff: date,
+    where: Where,
+) -> str:
+    """Why no option exists: the rules that clash with their lines and the smallest change
+    (:mod:`cadence.clash`)."""
+    try:
+        replan.replan(bent(scenario, bends), source, state, settings, cutoff, where=where,
+                      goals_stage=False, refuse_firm=False)  # fmt: skip
+    except InfeasibleError as err:
+        return str(err)
+    return "no plan keeps every rule and no single rule could be bent in the time given"
+
+
+# -- options that bend one rule ----------------------------------------------------------------
+
+
+def _bent_options(
+    scenario: Scenario,
+    source: str,
+    state: State,
+    own: Sequence[Bend],
+    settings: solver.Settings,
+    cutoff: date,
+    where: Where,
+    change: Change,
+) -> Iterator[Option]:
+    """Options that each bend one rule by the smallest amount with which every other published
+    meeting can stay (:mod:`cadence.bending`), each re-planned on the whole county."""
+    base = bent(scenario, own)
+    for bend, record in smallest_bends(base, state, cutoff, change):
+        if record is not None:  # a firm meeting the committee is asked to move
+            assert bend.day is not None
+            moved = state.with_change(
+                Change("move", record.id, record.group, bend.day, record.start.time())
+            )
+            option = _option(base, source, moved, own, settings, cutoff, where, change, (bend,))
+        else:
+            option = _option(base, source, state, (*own, bend), settings, cutoff, where, change)
+        if option is not None:
+            yield option
