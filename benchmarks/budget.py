@@ -1,7 +1,7 @@
 """What a budget buys, per scenario: objective, each method's bound, and the plan's quality.
 
     python benchmarks/budget.py                          # default budget and ten times it
-    python benchmarks/budget.py --budgets 3 30 60 scenarios/sormland-2027.yaml
+    python benchmarks/budget.py scenarios/sormland-2027.yaml --budgets 3 30 60
     python benchmarks/budget.py --budgets 3 --steps 1000     # a longer decomposition
 
 Per scenario and budget (deterministic seconds, so the figures are the same on any machine;
