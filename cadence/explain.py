@@ -907,9 +907,7 @@ def as_dict(explanation: Explanation) -> dict[str, object]:
         "end": m.end.isoformat(),
         "cutoff": explanation.cutoff.isoformat() if explanation.cutoff else None,
         "objective": explanation.objective,
-        "rules": [
-            {"kind": r.kind, "text": r.text, "where": r.where} for r in explanation.rules
-        ],
+        "rules": [{"kind": r.kind, "text": r.text, "where": r.where} for r in explanation.rules],
         "alternatives": [
             {
                 "date": a.day.isoformat(),

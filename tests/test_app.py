@@ -89,8 +89,13 @@ def test_state_change_without_csrf_is_403_and_changes_nothing(setup):
     before = snapshot(workspace.folder)
     body = {"kind": "cancel", "meeting": "AGB-2026-02", "version": 1, "option": 1}
     assert client.post("/api/changes/apply", json=body).status_code == 403
-    assert post(client, "/api/changes/apply", body | {}, **{"X-CSRF-Token": "wrong"}).status_code == 403
-    assert post(client, "/api/undo", {"version": 1}, Origin="http://evil.example").status_code == 403
+    assert (
+        post(client, "/api/changes/apply", body | {}, **{"X-CSRF-Token": "wrong"}).status_code
+        == 403
+    )
+    assert (
+        post(client, "/api/undo", {"version": 1}, Origin="http://evil.example").status_code == 403
+    )
     assert snapshot(workspace.folder) == before
 
 
@@ -258,7 +263,9 @@ def test_rows_follow_the_chain_then_the_groups_beside_it():
     from cadence import loader
     from cadence.app.views import group_order
 
-    scenario = loader.load(Path(__file__).parent.parent / "scenarios" / "sormland-2026.yaml").scenario
+    scenario = loader.load(
+        Path(__file__).parent.parent / "scenarios" / "sormland-2026.yaml"
+    ).scenario
     assert [kind for kind, _ in group_order(scenario)] == [
         "arbetsgrupp", "beredningsgrupp", "styrgrupp", "nämnd", "nätverk", "dialogdag",
     ]  # fmt: skip
@@ -332,7 +339,9 @@ def test_an_applied_bend_is_shown_with_its_line(setup):
     body = {"kind": "move", "meeting": "AGB-2026-02", "date": "2026-04-15", "version": 1}
     assert post(client, "/api/changes/apply", body | {"option": 2}).json()["version"] == 2
     bends = client.get("/api/plan").json()["bends"]
-    assert [(b["rule"], b["group"], b["line"]) for b in bends] == [("lead_max", "AGB", "tiny.yaml:54")]
+    assert [(b["rule"], b["group"], b["line"]) for b in bends] == [
+        ("lead_max", "AGB", "tiny.yaml:54")
+    ]
     assert bends[0]["words"] == "ledtid AGB → BG 78 dagar (högst 42, rad 54)"
     page = client.get("/").text
     assert "Avsteg som gäller i planen" in page

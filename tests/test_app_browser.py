@@ -121,16 +121,22 @@ def test_the_coordinators_flow(server, browser, tmp_path):
     # Apply the all-rules option: version 2, AGB-2026-02 in April.
     page.click("section.option >> nth=0 >> button.apply")
     page.wait_for_selector('body[data-version="2"]', timeout=60_000)
-    assert page.locator(
-        'td[data-group="AGB"][data-month="2026-04"] button.meeting[data-id="AGB-2026-02"]'
-    ).count() == 1
+    assert (
+        page.locator(
+            'td[data-group="AGB"][data-month="2026-04"] button.meeting[data-id="AGB-2026-02"]'
+        ).count()
+        == 1
+    )
 
     # Undo: version 1 again, the meeting back in March.
     page.click("#undo")
     page.wait_for_selector('body[data-version="1"]', timeout=60_000)
-    assert page.locator(
-        'td[data-group="AGB"][data-month="2026-03"] button.meeting[data-id="AGB-2026-02"]'
-    ).count() == 1
+    assert (
+        page.locator(
+            'td[data-group="AGB"][data-month="2026-03"] button.meeting[data-id="AGB-2026-02"]'
+        ).count()
+        == 1
+    )
 
     # Follow the subscribe link of the whole plan: a calendar, as a client would fetch it.
     link = page.locator('tr[data-kind="alla"] a.feed')

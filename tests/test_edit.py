@@ -76,12 +76,18 @@ def test_comments_and_order_are_kept_in_a_block_list(data):
 @pytest.mark.parametrize(
     ("call", "words"),
     [
-        (lambda t: edit.add_absence(t, "nobody", date(2026, 3, 2), date(2026, 3, 3), "x"),
-         "no person 'nobody'"),
-        (lambda t: edit.add_absence(t, "nvk", date(2026, 3, 3), date(2026, 3, 2), "x"),
-         "ends (2026-03-02) before it starts"),
-        (lambda t: edit.add_absence(t, "nvk", date(2026, 3, 2), date(2026, 3, 3), " "),
-         "reason: must not be empty"),
+        (
+            lambda t: edit.add_absence(t, "nobody", date(2026, 3, 2), date(2026, 3, 3), "x"),
+            "no person 'nobody'",
+        ),
+        (
+            lambda t: edit.add_absence(t, "nvk", date(2026, 3, 3), date(2026, 3, 2), "x"),
+            "ends (2026-03-02) before it starts",
+        ),
+        (
+            lambda t: edit.add_absence(t, "nvk", date(2026, 3, 2), date(2026, 3, 3), " "),
+            "reason: must not be empty",
+        ),
         (lambda t: edit.add_fixed(t, "XX", date(2026, 3, 2), None), "no group 'XX'"),
         (lambda t: edit.add_blocked_day(t, date(2026, 3, 2), "a\nb"), "on one line"),
     ],
