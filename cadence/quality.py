@@ -59,6 +59,8 @@ class Quality:
     late_leads: tuple[LateLead, ...]
     overloads: tuple[Overload, ...]
     week_limit: int
+    names: dict[str, str]
+    """Person id → the name the coordinator knows them by."""
 
     @property
     def people_over(self) -> tuple[str, ...]:
@@ -117,6 +119,7 @@ def assess(instance: Instance, plan: Plan) -> Quality:
         late_leads=tuple(sorted(late, key=lambda x: (x.meeting, x.source))),
         overloads=tuple(overloads),
         week_limit=limit,
+        names={p.id: p.name for p in instance.scenario.people},
     )
 
 
@@ -186,7 +189,7 @@ def describe(quality: Quality) -> list[str]:
         lines.append("every preparation within a week of its preferred lead")
     if quality.overloads:
         weeks = len(quality.overloads)
-        people = quality.people_over
+        people = tuple(quality.names.get(p, p) for p in quality.people_over)
         lines.append(
             f"{len(people)} people with more than {quality.week_limit} meetings in a week "
             f"({weeks} person-weeks): {listed(people)}"

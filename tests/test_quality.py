@@ -73,7 +73,7 @@ def test_each_finding_names_its_meetings(inst):
         "the chain forces: AG-2026-01)",
         "1 preparations more than a week earlier than preferred; the longest: AG for "
         "BG-2026-02, 23 days (preferred 10)",
-        "1 people with more than 1 meetings in a week (1 person-weeks): ordf-ag",
+        "1 people with more than 1 meetings in a week (1 person-weeks): Ordförande AG",
     ]
 
 
