@@ -195,36 +195,14 @@ def _smallest(ladder: list[Bend], possible: Callable[[Bend], bool | None]) -> Be
     if not ladder:
         return None
     if ladder[0].rule in ("firm", "fixed"):
-        for bend in ladder[:DATES_TRIED]:
-            ok = possible(bend)
-            if ok is None:
-                return None
-            if ok:
-                return bend
-        return None
+        return clash.first_possible(ladder, possible, False, DATES_TRIED)
     # The largest bend first: when even it does not help, one solve says so.
-    widest = possible(ladder[-1])
-    if not widest:
+    widest = ladder[-1]
+    if not possible(widest):
         return None
-    probes = sorted({*(2**i - 1 for i in range(len(ladder).bit_length())), len(ladder) - 1})
-    low, high = -1, None
-    for probe in probes:
-        ok = True if probe == len(ladder) - 1 else possible(ladder[probe])
-        if ok is None:
-            return None
-        if ok:
-            high = probe
-            break
-        low = probe
-    if high is None:
-        return None
-    while high - low > 1:
-        middle = (low + high) // 2
-        ok = possible(ladder[middle])
-        if ok is None:
-            break
-        low, high = (low, middle) if ok else (middle, high)
-    return ladder[high]
+    return clash.first_possible(
+        ladder, lambda b: True if b is widest else possible(b), True, DATES_TRIED
+    )
 
 
 def _trial(make: Make, account: _Budget) -> Callable[[Bend], bool | None]:

@@ -12,10 +12,10 @@ line changed, smallest first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -25,6 +25,8 @@ from cadence.errors import InfeasibleError
 from cadence.instance import Held
 from cadence.rules import Rule, RuleKey, describe, weekdays
 from cadence.scenario import WORKDAYS, Path, Scenario
+
+T = TypeVar("T")
 
 STEP_BUDGET = 5.0
 """Deterministic seconds at most for one solve of the explanation."""
@@ -258,24 +260,34 @@ def _relaxations(problem: Problem, core: list[RuleKey], account: _Budget) -> Ite
 
 
 def _smallest(family: _Family, account: _Budget) -> _Candidate | None:
-    """The cheapest candidate of one family (ordered by cost) that makes a plan possible.
-
-    Where a larger change keeps every smaller one possible (a wider window), probe the 1st,
-    2nd, 4th, 8th, … and the last, then halve back between the last that failed and the first
-    that worked; otherwise (another date) try the first :data:`DATES_TRIED` in order."""
+    """The cheapest candidate of one family (ordered by cost) that makes a plan possible."""
     valid = [c for c in family.candidates if _valid(c.problem.scenario)]
-    if not family.monotone:
-        for candidate in valid[:DATES_TRIED]:
-            ok = _possible(candidate.problem, account)
+    return first_possible(
+        valid, lambda c: _possible(c.problem, account), family.monotone, DATES_TRIED
+    )
+
+
+def first_possible(
+    items: Sequence[T], possible: Callable[[T], bool | None], monotone: bool, tried: int
+) -> T | None:
+    """The first of ``items`` for which ``possible`` holds (None when none does, or when a
+    probe is not decided before one is found).
+
+    Where a larger change keeps every smaller one possible (``monotone``: a wider window),
+    probe the 1st, 2nd, 4th, 8th, … and the last, then halve back between the last that failed
+    and the first that worked; otherwise (another date) try the first ``tried`` in order."""
+    if not monotone:
+        for item in items[:tried]:
+            ok = possible(item)
             if ok is None:
                 return None
             if ok:
-                return candidate
+                return item
         return None
-    probes = sorted({*(2**i - 1 for i in range(len(valid).bit_length())), len(valid) - 1})
+    probes = sorted({*(2**i - 1 for i in range(len(items).bit_length())), len(items) - 1})
     low, high = -1, None
-    for probe in (p for p in probes if 0 <= p < len(valid)):
-        ok = _possible(valid[probe].problem, account)
+    for probe in (p for p in probes if 0 <= p < len(items)):
+        ok = possible(items[probe])
         if ok is None:
             return None
         if ok:
@@ -286,11 +298,11 @@ def _smallest(family: _Family, account: _Budget) -> _Candidate | None:
         return None
     while high - low > 1:
         middle = (low + high) // 2
-        ok = _possible(valid[middle].problem, account)
+        ok = possible(items[middle])
         if ok is None:
             break
         low, high = (low, middle) if ok else (middle, high)
-    return valid[high]
+    return items[high]
 
 
 def _possible(problem: Problem, account: _Budget) -> bool | None:
