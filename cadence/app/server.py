@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -178,92 +178,60 @@ def create_app(config: Config) -> Any:
 
         return answer(job)
 
-    async def changes(request: Request) -> Response:
-        try:
-            body = await fields.body(request)
-        except InputError as err:
-            return answer(partial(_raise, err))
+    def posted(
+        handle: Callable[[dict[str, Any]], Response],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A state-changing endpoint: its body read and capped, then ``handle`` in a thread."""
 
-        def job() -> Response:
-            checked_version(body)
-            change = fields.change(body)
-            proposal = busy("Räknar på ändringen", lambda: workspace.propose(change, work.progress))
-            return JSONResponse(views.proposal_json(proposal))
+        async def endpoint(request: Request) -> Response:
+            try:
+                body = await fields.body(request)
+            except InputError as err:
+                return answer(partial(_raise, err))
+            return await _threaded(lambda: answer(partial(handle, body)))
 
-        return await _threaded(lambda: answer(job))
+        return endpoint
 
-    async def apply_change(request: Request) -> Response:
-        try:
-            body = await fields.body(request)
-        except InputError as err:
-            return answer(partial(_raise, err))
+    def proposed_change(body: dict[str, Any]) -> Proposal:
+        change = fields.change(body)
+        return busy("Räknar på ändringen", lambda: workspace.propose(change, work.progress))
 
-        def job() -> Response:
-            expected = checked_version(body)
-            change = fields.change(body)
-            option = fields.option(body)
-            proposal = busy("Räknar på ändringen", lambda: workspace.propose(change, work.progress))
-            return _applied(workspace.apply(proposal, option, expected, config.clock()).id)
+    def proposed_edit(body: dict[str, Any]) -> Proposal:
+        edited = fields.edited(workspace, body)
+        return busy("Räknar på ändringen", lambda: workspace.propose_edit(edited, work.progress))
 
-        return await _threaded(lambda: answer(job))
+    @posted
+    def changes(body: dict[str, Any]) -> Response:
+        checked_version(body)
+        return JSONResponse(views.proposal_json(proposed_change(body)))
 
-    async def edits(request: Request) -> Response:
-        try:
-            body = await fields.body(request)
-        except InputError as err:
-            return answer(partial(_raise, err))
+    @posted
+    def apply_change(body: dict[str, Any]) -> Response:
+        expected = checked_version(body)
+        option = fields.option(body)  # a bad option refused before the re-plan
+        proposal = proposed_change(body)
+        return _applied(workspace.apply(proposal, option, expected, config.clock()).id)
 
-        def job() -> Response:
-            checked_version(body)
-            edited = fields.edited(workspace, body)
-            proposal = busy(
-                "Räknar på ändringen", lambda: workspace.propose_edit(edited, work.progress)
-            )
-            return JSONResponse(views.proposal_json(proposal))
+    @posted
+    def edits(body: dict[str, Any]) -> Response:
+        checked_version(body)
+        return JSONResponse(views.proposal_json(proposed_edit(body)))
 
-        return await _threaded(lambda: answer(job))
+    @posted
+    def apply_edit(body: dict[str, Any]) -> Response:
+        expected = checked_version(body)
+        proposal = proposed_edit(body)
+        return _applied(workspace.apply(proposal, fields.option(body), expected, config.clock()).id)
 
-    async def apply_edit(request: Request) -> Response:
-        try:
-            body = await fields.body(request)
-        except InputError as err:
-            return answer(partial(_raise, err))
+    @posted
+    def undo(body: dict[str, Any]) -> Response:
+        version = workspace.undo(fields.version(body))
+        return JSONResponse({"status": "undone", "version": version.id})
 
-        def job() -> Response:
-            expected = checked_version(body)
-            edited = fields.edited(workspace, body)
-            proposal: Proposal = busy(
-                "Räknar på ändringen", lambda: workspace.propose_edit(edited, work.progress)
-            )
-            return _applied(
-                workspace.apply(proposal, fields.option(body), expected, config.clock()).id
-            )
-
-        return await _threaded(lambda: answer(job))
-
-    async def undo(request: Request) -> Response:
-        try:
-            body = await fields.body(request)
-        except InputError as err:
-            return answer(partial(_raise, err))
-
-        def job() -> Response:
-            version = workspace.undo(fields.version(body))
-            return JSONResponse({"status": "undone", "version": version.id})
-
-        return await _threaded(lambda: answer(job))
-
-    async def announce(request: Request) -> Response:
-        try:
-            body = await fields.body(request)
-        except InputError as err:
-            return answer(partial(_raise, err))
-
-        def job() -> Response:
-            version = workspace.announce(fields.version(body))
-            return JSONResponse({"status": "announced", "version": version.id})
-
-        return await _threaded(lambda: answer(job))
+    @posted
+    def announce(body: dict[str, Any]) -> Response:
+        version = workspace.announce(fields.version(body))
+        return JSONResponse({"status": "announced", "version": version.id})
 
     def history(request: Request) -> Response:
         def job() -> Response:
