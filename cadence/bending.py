@@ -15,9 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from ortools.sat.python import cp_model
-
-from cadence import clash, replan, solver
+from cadence import clash, replan
 from cadence.bends import Bend
 from cadence.bends import apply as bent
 from cadence.clash import Problem
@@ -217,15 +215,6 @@ def _possible(problem: Problem, account: _Budget) -> bool | None:
     budget = account.take()
     if budget <= 0:
         return None
-    try:
-        inst = problem.instance()
-    except InfeasibleError:
-        account.pay(0.0)
-        return False
-    status, spent = solver.feasibility(inst, budget, presolve=False)
-    account.pay(spent)
-    if status == cp_model.INFEASIBLE:
-        return False
-    if status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
-        return True
-    return None
+    ok, spent = clash.has_plan(problem, budget, presolve=False)
+    account.pay(spent or 0.0)
+    return ok

@@ -309,17 +309,28 @@ def _possible(problem: Problem, account: _Budget) -> bool | None:
     """Whether the changed scenario has a plan (None: not known within the budget)."""
     if account.take() <= 0 or account.solves >= MAX_CHECKS + 200:
         return None
+    ok, spent = has_plan(problem, account.take())
+    if spent is not None:
+        account.pay(spent)
+    return ok
+
+
+def has_plan(
+    problem: Problem, budget: float, presolve: bool = True
+) -> tuple[bool | None, float | None]:
+    """Whether ``problem`` has a plan within ``budget`` deterministic seconds (None: not known
+    in time), and the seconds the solve spent (None when the instance alone showed there is
+    none)."""
     try:
         inst = problem.instance()
     except InfeasibleError:
-        return False
-    status, spent = solver.feasibility(inst, account.take())
-    account.pay(spent)
+        return False, None
+    status, spent = solver.feasibility(inst, budget, presolve)
     if status == cp_model.INFEASIBLE:
-        return False
+        return False, spent
     if status in (cp_model.FEASIBLE, cp_model.OPTIMAL):
-        return True
-    return None
+        return True, spent
+    return None, spent
 
 
 def _valid(scenario: Scenario) -> bool:
