@@ -534,6 +534,7 @@ def _entries(
     old = {r.id: r for r in before.records}
     by_id = {m.id: m for m in plan.meetings}
     asked = {(c.action, c.meeting) for c in changes}
+    published_years = {r.start.year for r in before.records}
     entries = []
     for record in sorted(after.records, key=lambda r: (r.start, r.id)):
         previous = old.get(record.id)
@@ -552,6 +553,8 @@ def _entries(
             reason = (
                 "tillagt av samordnaren (cadence add)"
                 if ("add", record.id) in asked
+                else f"nytt möte: planen omfattar nu också {record.start.year}"
+                if record.start.year not in published_years
                 else "nytt möte (scenariot kräver fler möten)"
             )
         elif previous.status == "cancelled":

@@ -132,6 +132,10 @@ def test_rolling_horizon_keeps_what_was_published(published_2027, tmp_path):
         )  # fmt: skip
     checked = CliRunner().invoke(main, ["check", str(scenario), "--plan", str(out / "plan.csv")])
     assert checked.exit_code == 0, checked.output
+    report = (out / "andringar.md").read_text(encoding="utf-8")
+    assert "nytt möte: planen omfattar nu också 2028" in report
+    assert "nytt möte: planen omfattar nu också 2029" in report
+    assert "scenariot kräver fler möten" not in report  # no added year reads as a rule change
 
 
 def test_rolling_horizon_moves_only_what_must_move(published_2027, tmp_path):
