@@ -132,11 +132,21 @@ def exit_code(counties: Sequence[County]) -> int:
     return 0 if codes <= {0} else max(codes)
 
 
+def _named(message: str, scenario: Path) -> str:
+    """The message with the scenario's path cut to its name, as the row's first column names
+    it (the stems are unique): the same summary wherever the files lie."""
+    for spelling in (str(scenario), str(scenario.resolve())):
+        if message.startswith(spelling + ":"):
+            return scenario.name + message[len(spelling) :]
+    return message
+
+
 def table(counties: Sequence[County]) -> str:
     """The summary: one row per county."""
     rows = [("scenario", "status", "meetings", "objective", "gap", "seconds", "exit", "message")]
     for c in counties:
-        message = c.message if len(c.message) <= 90 else c.message[:89] + "…"
+        message = _named(c.message, c.scenario)
+        message = message if len(message) <= 90 else message[:89] + "…"
         rows.append(
             (
                 c.scenario.name, c.status, c.meetings, c.objective, c.gap, f"{c.seconds:.0f}",
