@@ -11,15 +11,15 @@ A person's absence, a closed day, a weekday rule, a count and an agenda item are
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
-from cadence import clash, replan
+from cadence import clash, replan, solver
 from cadence.bends import Bend
 from cadence.bends import apply as bent
 from cadence.clash import Problem
-from cadence.errors import InfeasibleError
+from cadence.errors import InfeasibleError, UndecidedError
 from cadence.instance import Held
 from cadence.rules import RuleKey
 from cadence.scenario import Scenario
@@ -36,6 +36,16 @@ LADDER = range(1, 92)
 """Days (or working days) a bound may give, up to a quarter: probed 1, 2, 4, … and halved back."""
 DATES_TRIED = 8
 """Other days tried for a firm or decided meeting, nearest first."""
+ENOUGH_PINNED = 2
+"""Bends found with everything else pinned after which no bend is sought with moves."""
+WITH_MOVES = 2
+"""Rules bent at most with moves (each a re-plan of the county, then cheap probes)."""
+WITH_MOVES_RULES = ("max_gap", "min_gap", "lead_max")
+"""The rules bent with moves: a group's own spacing and a longer lead. Fewer write-up days or a
+shorter lead bought a few days of shift and no fewer moves on Sörmland's changes."""
+MOVES_LONGEST_SHIFT = 42
+"""Days a meeting may shift at most in the re-plan that finds a bend with moves: a bend that
+buys no better than a long shift is not worth offering."""
 
 
 @dataclass
@@ -52,23 +62,38 @@ class _Budget:
 
 
 def smallest_bends(
-    scenario: Scenario, state: State, cutoff: date, change: Change
-) -> Iterator[tuple[Bend, Record | None]]:
+    scenario: Scenario,
+    state: State,
+    cutoff: date,
+    change: Change,
+    settings: solver.Settings | None = None,
+    fewer_than: int | None = None,
+) -> Iterator[tuple[Asked, ...]]:
     """For each rule of "nothing else moves" that clashes (``state`` holds ``change``), the
     bend by the smallest amount with which every other published meeting can stay, and for a
-    firm meeting asked to move, its record. ``scenario`` has the bends already decided."""
+    firm meeting asked to move, its record. ``scenario`` has the bends already decided.
+
+    A rule that no bend of its own lets everything else stay (a week later for a
+    beredningsgrupp breaks its own longest gap *and* its link to LSG) is, with ``settings``,
+    bent as far as it may go and the county re-planned with the fewest moves (firm meetings
+    may move: :mod:`cadence.options` asks their committee); the bend is then cut to what that
+    plan uses, and the option re-plans with it: one rule bent, a few meetings moved, instead
+    of every rule kept at the price of a cascade (only when it moves ``fewer_than`` other
+    meetings, when given: the all-rules option's count). The firm meetings that plan moves come with
+    it (the committee is asked, as for a firm bend): the option's re-plan, which moves a firm
+    meeting only as a last resort, would otherwise keep them and cascade anyway."""
     _, decided, extra = replan.decided_meetings(scenario, state, cutoff)
     try:
         setup = replan.prepare(scenario, state, cutoff)
     except InfeasibleError:
         return  # the change itself cannot be held (a closed day): the refusal says why
-    pins = [
-        Held(r.group, r.start.date(), r.start.time().replace(tzinfo=None))
-        for r in setup.candidates
+    stay = [
+        r for r in setup.candidates
         if r.id != change.meeting and not any(
             c.action == "move" and c.meeting == r.id for c in setup.changes
         )
     ]  # fmt: skip
+    pins = [_held(r) for r in stay]
     problem = Problem(scenario, (*decided, *pins), cutoff, extra)
     account = _Budget(SEARCH_BUDGET)
     found = clash.explain(problem, EXPLAIN_BUDGET, relax=False)
@@ -78,9 +103,12 @@ def smallest_bends(
     inst = setup.instance
     open_days = {g.id: {inst.day(d) for d in g.days} for g in inst.groups}
     tried: set[Bend] = set()
+    stuck: list[list[Bend]] = []  # ladders whose widest bend alone does not let all stay
     for rule in found.rules:
         for ladder, make in _ladders(problem, rule.key, by_pin, change, open_days):
             bend = _smallest(ladder, _trial(make, account))
+            if bend is None and ladder and ladder[0].rule in WITH_MOVES_RULES:
+                stuck.append(ladder)
             if bend is None or bend in tried:
                 continue
             tried.add(bend)
@@ -88,10 +116,86 @@ def smallest_bends(
             if bend.rule == "firm":
                 assert bend.from_day is not None
                 record = by_pin[(bend.group, bend.from_day)]
-            yield bend, record
+            yield ((bend, record),)
+    if settings is None or len(tried) >= ENOUGH_PINNED:
+        return
+    for ladder in [_modest(ladder) for ladder in stuck][:WITH_MOVES]:
+        if not ladder:
+            continue
+        found_with = _with_moves(
+            problem, decided, stay, ladder, state, cutoff, settings, account, fewer_than
+        )
+        if found_with is not None and found_with[0][0] not in tried:
+            tried.add(found_with[0][0])
+            yield found_with
+
+
+def _held(record: Record) -> Held:
+    """A published meeting pinned where it is."""
+    return Held(record.group, record.start.date(), record.start.time().replace(tzinfo=None))
+
+
+def _modest(ladder: list[Bend]) -> list[Bend]:
+    """The bends of ``ladder`` a re-plan with moves may use: at most a third of the file's bound
+    (and at least a week). Given more, the re-plan trades a move for a lead of three months."""
+    return [b for b in ladder if b.size <= max(7, b.was // 3)]
+
+
+def _with_moves(
+    problem: Problem,
+    decided: Sequence[Held],
+    stay: Sequence[Record],
+    ladder: list[Bend],
+    state: State,
+    cutoff: date,
+    settings: solver.Settings,
+    account: _Budget,
+    fewer_than: int | None,
+) -> tuple[Asked, ...] | None:
+    """The smallest bend of ``ladder`` that the fewest-moves re-plan with its widest bend
+    uses (that plan's places for the meetings ``stay`` pinned, besides the ``decided`` ones,
+    probed as :func:`_smallest` probes), with the firm meetings that plan moves. None when even
+    the widest leaves no plan (or the budget is spent)."""
+    widest = ladder[-1]
+    if account.take() <= 0:
+        return None
+    try:  # bounded by the caller's budget, as each option's own re-plan is
+        done = replan.replan(
+            bent(problem.scenario, [widest]), "", state, settings, cutoff, explain=False,
+            goals_stage=False, refuse_firm=False, max_shift=MOVES_LONGEST_SHIFT,
+        )  # fmt: skip
+    except (InfeasibleError, UndecidedError):
+        return None
+    inst = done.setup.instance
+    where: dict[str, Held] = {}
+    for group_id, meetings in done.result.meetings.items():
+        for day, slot in meetings:
+            on, minute = inst.day(day), inst.group(group_id).slots[slot].start
+            meeting_id = done.identities[(group_id, on)][0]
+            where[meeting_id] = Held(group_id, on, time(minute // 60, minute % 60))
+    placed = [where[r.id] for r in stay if r.id in where]
+    moved = sum(1 for r in stay if where.get(r.id) != _held(r))
+    if fewer_than is not None and moved >= fewer_than:
+        return None  # no fewer moves than keeping every rule: not worth a bent rule
+    plan = replace(problem, held=(*decided, *placed))
+    bend = _smallest(ladder, _trial(lambda b: replace(plan, scenario=bent(plan.scenario, [b])),
+                                    account))  # fmt: skip
+    if bend is None:
+        return None
+    asked: list[Asked] = [(bend, None)]
+    for index in done.result.moves.firm if done.result.moves is not None else ():
+        record = done.setup.candidates[index]
+        if record.id not in where:
+            return None  # a firm meeting would be cancelled: never offered
+        to = where[record.id].day
+        asked.append((Bend("firm", record.group, meeting=record.id,
+                           from_day=record.start.date(), day=to), record))  # fmt: skip
+    return tuple(asked)
 
 
 Make = Callable[[Bend], Problem]
+Asked = tuple[Bend, Record | None]
+"""A bend, and for a firm meeting the committee is asked to move, its published record."""
 
 
 def _ladders(

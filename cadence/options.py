@@ -9,9 +9,10 @@ answer is ``applied``: the one option can be applied at once. Otherwise the answ
 the smallest amount that lets every other published meeting stay (a lead window, the write-up
 days, a group's gap between meetings, a decided date, or a firm meeting the committee is asked
 to move), found by re-solving as :mod:`cadence.clash` finds loosenings (see
-:mod:`cadence.bending`). A person's absence and a closed day are never bent. When there is no
-option at all the answer is ``refused``, with the rules that clash, their lines and the smallest
-change.
+:mod:`cadence.bending`), or, where no single bend lets everything else stay, one rule bent with
+the fewest moves besides (a firm meeting among them asked of its committee in the same option).
+A person's absence and a closed day are never bent. When there is no option at all the answer
+is ``refused``, with the rules that clash, their lines and the smallest change.
 
 A firm meeting moved by name (the committee's own decision) is a fact: the rules it then breaks
 within its own group (its spacing) are bent, reported with their lines, not refused.
@@ -186,8 +187,14 @@ def answer(
         first = replace(first, id=1)
         return Answer("applied", request, (first,), "", limits, source, cutoff, where)
     options = [first] if first is not None else []
-    for found in _bent_options(base, source, changed, own, settings, cutoff, where, change):
-        if all(found.moves != o.moves for o in options):
+    fewer_than = None
+    if first is not None and first.longest_shift <= limits.max_shift_days:
+        fewer_than = first.other_moves  # within the shift limit: only fewer moves are better
+    bent_found = _bent_options(
+        base, source, changed, own, settings, cutoff, where, change, fewer_than
+    )
+    for found in bent_found:
+        if all(found.moves != o.moves for o in options) and _better(found, first, limits):
             options.append(found)
         if len(options) >= 1 + MAX_BENT:
             break
@@ -301,6 +308,16 @@ def _rank(option: Option) -> tuple[int, int, int, int]:
     """Fewest other meetings moved, then the least shift, then the smallest bend."""
     size = sum(b.bend.size for b in option.bends)
     return (option.other_moves, option.shift_days, size, option.longest_shift)
+
+
+def _better(option: Option, first: Option | None, limits: ChangeLimits) -> bool:
+    """Whether a bent option is worth a bent rule against the all-rules option ``first``: it
+    moves fewer other meetings, or keeps within the shift limit where ``first`` does not."""
+    if first is None:
+        return True
+    return option.other_moves < first.other_moves or (
+        first.longest_shift > limits.max_shift_days >= option.longest_shift
+    )
 
 
 def _asks_committee(option: Option) -> bool:
@@ -557,18 +574,23 @@ def _bent_options(
     cutoff: date,
     where: Where,
     change: Change,
+    fewer_than: int | None = None,
 ) -> Iterator[Option]:
     """Options that each bend one rule by the smallest amount with which every other published
-    meeting can stay (:mod:`cadence.bending`), each re-planned on the whole county."""
+    meeting can stay (:mod:`cadence.bending`), each re-planned on the whole county; a rule
+    bent with moves only when they are ``fewer_than`` the all-rules option's."""
     base = bent(scenario, own)
-    for bend, record in smallest_bends(base, state, cutoff, change):
-        if record is not None:  # a firm meeting the committee is asked to move
-            assert bend.day is not None
-            moved = state.with_change(
+    for found in smallest_bends(base, state, cutoff, change, settings, fewer_than):
+        moved, rules, asked = state, list(own), []
+        for bend, record in found:
+            if record is None:
+                rules.append(bend)
+                continue
+            assert bend.day is not None  # a firm meeting the committee is asked to move
+            moved = moved.with_change(
                 Change("move", record.id, record.group, bend.day, record.start.time())
             )
-            option = _option(base, source, moved, own, settings, cutoff, where, change, (bend,))
-        else:
-            option = _option(base, source, state, (*own, bend), settings, cutoff, where, change)
+            asked.append(bend)
+        option = _option(base, source, moved, rules, settings, cutoff, where, change, asked)
         if option is not None:
             yield option

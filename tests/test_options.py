@@ -315,6 +315,40 @@ def test_sormland_lsg_a_week_later_offers_the_lead_bent(default_plan):
     )
 
 
+def test_sormland_bgae_a_week_later_offers_its_gap_bent_and_the_committee_asked(default_plan):
+    """BGÄ-2026-05 from 22 to 29 September: 103 days after BGÄ's June meeting (at most 100,
+    line 242) and too late for LSG on 5 October. No single bend lets everything else stay, and
+    keeping every rule moves BGÄ's whole year (7 meetings, one by 74 days). The bend found with
+    moves: BGÄ's gap of 103 days, LSG-2026-05 four days later and NSV asked to meet on 1
+    October (prepared by LSG's August meeting): two other meetings, and it applies cleanly."""
+    scenario, state, where = default_plan
+    request = options.Request("move", "BGÄ-2026-05", day=date(2026, 9, 29))
+    found = options.answer(scenario, "sormland-2026", state, request, solver.Settings(), AS_OF,
+                           where)  # fmt: skip
+    assert found.status == "choose"
+    first = found.options[0]
+    assert first.keeps_rules and first.other_moves == 7 and first.longest_shift == 74
+    gap = next(o for o in found.options if o.bends and o.bends[0].bend.rule == "max_gap")
+    assert [(b.bend, b.line) for b in gap.bends] == [
+        (Bend("max_gap", "BGÄ", value=103, was=100), "sormland-2026.yaml:242"),
+        (Bend("firm", "NSV", meeting="NSV-2026-04", from_day=date(2026, 10, 15),
+              day=date(2026, 10, 1)), "sormland-2026.yaml:192"),
+    ]  # fmt: skip
+    assert {m.meeting: m.to.date() for m in gap.moves if m.to} == {
+        "BGÄ-2026-05": date(2026, 9, 29),
+        "LSG-2026-05": date(2026, 10, 9),
+        "NSV-2026-04": date(2026, 10, 1),
+    }
+    assert gap.other_moves == 2 and gap.shift_days == 18
+    assert "Fråga NSV:s sekreterare om NSV kan flytta sitt möte till torsdag 1 oktober 2026." in (
+        gap.summary
+    )
+    done = options.apply(found, gap.id)
+    assert done.violations == ()
+    report = done.files["andringar.md"].decode()
+    assert "Avsteg: BGÄ: 103 dagar mellan mötena (högst 100, rad 242)" in report
+
+
 def test_sormland_nsv_moved_by_the_committee_is_applied_with_its_gap_bent(default_plan):
     """NSV-2026-04 from 15 to 22 October, the committee's own decision: 126 days after NSV's
     June meeting (at most 120, line 205) is bent and reported, not refused; nothing else
