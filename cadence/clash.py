@@ -12,6 +12,7 @@ line changed, smallest first.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -260,11 +261,24 @@ def _relaxations(problem: Problem, core: list[RuleKey], account: _Budget) -> Ite
 
 
 def _smallest(family: _Family, account: _Budget) -> _Candidate | None:
-    """The cheapest candidate of one family (ordered by cost) that makes a plan possible."""
-    valid = [c for c in family.candidates if _valid(c.problem.scenario)]
-    return first_possible(
-        valid, lambda c: _possible(c.problem, account), family.monotone, DATES_TRIED
-    )
+    """The cheapest candidate of one family (ordered by cost) that makes a plan possible.
+
+    Only the candidates probed are checked as the loader would check the file (about 30 ms
+    each on Sörmland): checking every candidate first took 50 of a refusal's 63 seconds. A
+    wider bound is valid where a narrower one is, so an invalid probe counts as impossible; of
+    other dates, the first :data:`DATES_TRIED` valid ones are tried."""
+    if not family.monotone:
+        dates = list(itertools.islice(
+            (c for c in family.candidates if _valid(c.problem.scenario)), DATES_TRIED
+        ))  # fmt: skip
+        return first_possible(dates, lambda c: _possible(c.problem, account), False, DATES_TRIED)
+
+    def possible(candidate: _Candidate) -> bool | None:
+        if not _valid(candidate.problem.scenario):
+            return False
+        return _possible(candidate.problem, account)
+
+    return first_possible(family.candidates, possible, True, DATES_TRIED)
 
 
 def first_possible(
