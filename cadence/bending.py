@@ -11,6 +11,7 @@ A person's absence, a closed day, a weekday rule, a count and an agenda item are
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
@@ -36,8 +37,11 @@ LADDER = range(1, 92)
 """Days (or working days) a bound may give, up to a quarter: probed 1, 2, 4, … and halved back."""
 DATES_TRIED = 8
 """Other days tried for a firm or decided meeting, nearest first."""
-ENOUGH_PINNED = 2
+ENOUGH_PINNED = 1
 """Bends found with everything else pinned after which no bend is sought with moves."""
+PAIRS = 2
+"""Rules bent as far as they modestly may, for each of which a second rule is sought (each a
+clash explanation of the county, then cheap probes)."""
 WITH_MOVES = 2
 """Rules bent at most with moves (each a re-plan of the county, then cheap probes)."""
 WITH_MOVES_RULES = ("max_gap", "min_gap", "lead_max")
@@ -102,32 +106,106 @@ def smallest_bends(
     by_pin = {(r.group, r.start.date()): r for r in setup.candidates}
     inst = setup.instance
     open_days = {g.id: {inst.day(d) for d in g.days} for g in inst.groups}
-    tried: set[Bend] = set()
-    stuck: list[list[Bend]] = []  # ladders whose widest bend alone does not let all stay
+    tried: set[Step] = set()
+    seen: set[Step] = set()  # ladders, by their first step: a bundle comes with each of its links
+    stuck: list[list[Step]] = []  # ladders whose widest step alone does not let all stay
     for rule in found.rules:
-        for ladder, make in _ladders(problem, rule.key, by_pin, change, open_days):
-            bend = _smallest(ladder, _trial(make, account))
-            if bend is None and ladder and ladder[0].rule in WITH_MOVES_RULES:
-                stuck.append(ladder)
-            if bend is None or bend in tried:
+        for ladder in _ladders(problem, rule.key, by_pin, change, open_days):
+            if not ladder or ladder[0] in seen:
                 continue
-            tried.add(bend)
-            record = None
-            if bend.rule == "firm":
-                assert bend.from_day is not None
-                record = by_pin[(bend.group, bend.from_day)]
-            yield ((bend, record),)
+            seen.add(ladder[0])
+            step = _smallest(ladder, _trial(problem, account))
+            if step is None and ladder[0][0].rule in WITH_MOVES_RULES:
+                stuck.append(ladder)
+            if step is None or step in tried:
+                continue
+            tried.add(step)
+            yield tuple((bend, _record(bend, by_pin)) for bend in step)
+    stuck = [modest for modest in map(_modest, stuck) if modest]
+    for step in _pairs(problem, stuck, by_pin, change, open_days, account):
+        if len(tried) >= ENOUGH_PINNED:
+            break
+        if step not in tried:
+            tried.add(step)
+            yield tuple((bend, _record(bend, by_pin)) for bend in step)
     if settings is None or len(tried) >= ENOUGH_PINNED:
         return
-    for ladder in [_modest(ladder) for ladder in stuck][:WITH_MOVES]:
-        if not ladder:
-            continue
+    stuck.sort(key=lambda ladder: -len(ladder[0]))  # a bundle first: it may need no moves
+    for ladder in stuck[:WITH_MOVES]:
         found_with = _with_moves(
             problem, decided, stay, ladder, state, cutoff, settings, account, fewer_than
         )
-        if found_with is not None and found_with[0][0] not in tried:
-            tried.add(found_with[0][0])
-            yield found_with
+        if found_with is not None and found_with[0] not in tried:
+            tried.add(found_with[0])
+            yield found_with[1]
+
+
+def _pairs(
+    problem: Problem,
+    stuck: Sequence[list[Step]],
+    by_pin: dict[tuple[str, date], Record],
+    change: Change,
+    open_days: dict[str, set[date]],
+    account: _Budget,
+) -> Iterator[Step]:
+    """Two rules bent together where neither alone lets everything else stay: for a rule bent
+    as far as it modestly may (``stuck``, its widest step), the rules that still clash, each
+    bent by the smallest amount that then holds, and the first rule cut back to what the
+    second leaves it. LSG on 3 September: its own longest gap (97 days after May's meeting,
+    at most 90) and the beredningsgrupper's June meetings 77 days ahead (at most 63)."""
+    for first in [ladder for ladder in stuck if _broken(problem, ladder[0])][:PAIRS]:
+        wide = _apply(problem, first[-1])
+        found = clash.explain(wide, EXPLAIN_BUDGET, relax=False)
+        if found is None:
+            continue
+        rules = {b.rule + b.group + b.to for b in first[0]}
+        for rule in found.rules:
+            for ladder in map(_modest, _ladders(wide, rule.key, by_pin, change, open_days)):
+                if not ladder or {b.rule + b.group + b.to for b in ladder[0]} & rules:
+                    continue
+                second = _smallest(ladder, _trial(wide, account))
+                if second is None:
+                    continue
+                step = _smallest(first, _trial(_apply(problem, second), account))
+                if step is not None:
+                    yield (*step, *second)
+                    break
+
+
+def _broken(problem: Problem, step: Step) -> bool:
+    """Whether a gap the step bends is broken where the meetings are pinned (else bending it
+    as far as it may go changes nothing, and no second rule is worth seeking for it)."""
+    for bend in step:
+        if bend.rule not in ("min_gap", "max_gap"):
+            return True
+        days = sorted(h.day for h in problem.held if h.group == bend.group)
+        gaps = [(b - a).days for a, b in itertools.pairwise(days)]
+        if any(g < bend.was if bend.rule == "min_gap" else g > bend.was for g in gaps):
+            return True
+    return False
+
+
+def _apply(problem: Problem, step: Step) -> Problem:
+    """``problem`` with the bends of ``step``: a firm meeting's pin moved to its new day, the
+    others bent in the scenario."""
+    held = problem.held
+    for bend in (b for b in step if b.rule == "firm"):
+        day = bend.day
+        assert day is not None
+        held = tuple(
+            replace(h, day=day) if (h.group, h.day) == (bend.group, bend.from_day) else h
+            for h in held
+        )
+    rules = [b for b in step if b.rule != "firm"]
+    return replace(problem, held=held, scenario=bent(problem.scenario, rules))
+
+
+def _record(bend: Bend, by_pin: dict[tuple[str, date], Record]) -> Record | None:
+    """A firm bend's published meeting (the committee is asked to move it); else None."""
+    if bend.rule != "firm":
+        return None
+    assert bend.from_day is not None
+    return by_pin[(bend.group, bend.from_day)]
 
 
 def _held(record: Record) -> Held:
@@ -135,33 +213,34 @@ def _held(record: Record) -> Held:
     return Held(record.group, record.start.date(), record.start.time().replace(tzinfo=None))
 
 
-def _modest(ladder: list[Bend]) -> list[Bend]:
-    """The bends of ``ladder`` a re-plan with moves may use: at most a third of the file's bound
-    (and at least a week). Given more, the re-plan trades a move for a lead of three months."""
-    return [b for b in ladder if b.size <= max(7, b.was // 3)]
+def _modest(ladder: list[Step]) -> list[Step]:
+    """The steps of ``ladder`` a re-plan with moves may use: at most a third of the file's
+    bound (and at least a week). Given more, the re-plan trades a move for a lead of three
+    months."""
+    return [step for step in ladder if all(b.size <= max(7, b.was // 3) for b in step)]
 
 
 def _with_moves(
     problem: Problem,
     decided: Sequence[Held],
     stay: Sequence[Record],
-    ladder: list[Bend],
+    ladder: list[Step],
     state: State,
     cutoff: date,
     settings: solver.Settings,
     account: _Budget,
     fewer_than: int | None,
-) -> tuple[Asked, ...] | None:
-    """The smallest bend of ``ladder`` that the fewest-moves re-plan with its widest bend
+) -> tuple[Step, tuple[Asked, ...]] | None:
+    """The smallest step of ``ladder`` that the fewest-moves re-plan with its widest step
     uses (that plan's places for the meetings ``stay`` pinned, besides the ``decided`` ones,
-    probed as :func:`_smallest` probes), with the firm meetings that plan moves. None when even
-    the widest leaves no plan (or the budget is spent)."""
+    probed as :func:`_smallest` probes), and its bends with the firm meetings that plan moves.
+    None when even the widest leaves no plan (or the budget is spent)."""
     widest = ladder[-1]
     if account.take() <= 0:
         return None
     try:  # bounded by the caller's budget, as each option's own re-plan is
         done = replan.replan(
-            bent(problem.scenario, [widest]), "", state, settings, cutoff, explain=False,
+            bent(problem.scenario, widest), "", state, settings, cutoff, explain=False,
             goals_stage=False, refuse_firm=False, max_shift=MOVES_LONGEST_SHIFT,
         )  # fmt: skip
     except (InfeasibleError, UndecidedError):
@@ -178,11 +257,10 @@ def _with_moves(
     if fewer_than is not None and moved >= fewer_than:
         return None  # no fewer moves than keeping every rule: not worth a bent rule
     plan = replace(problem, held=(*decided, *placed))
-    bend = _smallest(ladder, _trial(lambda b: replace(plan, scenario=bent(plan.scenario, [b])),
-                                    account))  # fmt: skip
-    if bend is None:
+    step = _smallest(ladder, _trial(plan, account))
+    if step is None:
         return None
-    asked: list[Asked] = [(bend, None)]
+    asked: list[Asked] = [(bend, None) for bend in step]
     for index in done.result.moves.firm if done.result.moves is not None else ():
         record = done.setup.candidates[index]
         if record.id not in where:
@@ -190,10 +268,11 @@ def _with_moves(
         to = where[record.id].day
         asked.append((Bend("firm", record.group, meeting=record.id,
                            from_day=record.start.date(), day=to), record))  # fmt: skip
-    return tuple(asked)
+    return step, tuple(asked)
 
 
-Make = Callable[[Bend], Problem]
+Step = tuple[Bend, ...]
+"""One rung of a ladder: the bends made together (one, or a bundle of parallel links)."""
 Asked = tuple[Bend, Record | None]
 """A bend, and for a firm meeting the committee is asked to move, its published record."""
 
@@ -204,23 +283,15 @@ def _ladders(
     by_pin: dict[tuple[str, date], Record],
     change: Change,
     open_days: dict[str, set[date]],
-) -> Iterator[tuple[list[Bend], Make]]:
-    """For one clashing rule, the ways to bend it, each a list of bends smallest first and how
-    to make the changed problem of one. Only the rules a coordinator may bend: never a person's
-    absence, a closed day, a weekday rule, a count or an agenda item."""
+) -> Iterator[list[Step]]:
+    """For one clashing rule, the ways to bend it, each a list of steps smallest first (made
+    by :func:`_apply`). Only the rules a coordinator may bend: never a person's absence, a
+    closed day, a weekday rule, a count or an agenda item.
+
+    A lead window into a group that several groups prepare is also bent as a bundle, each
+    preparer's window as far: LSG after the summer break, a week later, has all five
+    beredningsgrupper's June meetings too far ahead, and no one window bent alone helps."""
     scenario = problem.scenario
-
-    def _with_bend(bend: Bend) -> Problem:
-        return replace(problem, scenario=bent(scenario, [bend]))
-
-    def _with_pin_moved(bend: Bend) -> Problem:
-        assert bend.day is not None
-        held = tuple(
-            replace(h, day=bend.day) if (h.group, h.day) == (bend.group, bend.from_day) else h
-            for h in problem.held
-        )
-        return replace(problem, held=held)
-
     kind = key[0]
     if kind == "link":
         group = scenario.group(str(key[1]))
@@ -228,54 +299,47 @@ def _ladders(
         lead = feed.lead_days
         notice = scenario.group(feed.to).notice_days
         writeup = group.writeup(feed, scenario.writeup_days)
-        yield (
-            [Bend("lead_max", group.id, feed.to, lead.max + n, lead.max) for n in LADDER],
-            (_with_bend),
-        )
-        yield (
-            [
-                Bend("lead_min", group.id, feed.to, lead.min - n, lead.min)
+        yield [(Bend("lead_max", group.id, feed.to, lead.max + n, lead.max),) for n in LADDER]
+        yield [
+            (Bend("lead_min", group.id, feed.to, lead.min - n, lead.min),)
+            for n in LADDER
+            if lead.min - n > notice
+        ]
+        yield [(Bend("writeup", group.id, feed.to, writeup - n, writeup),)
+               for n in range(1, writeup + 1)]  # fmt: skip
+        parallel = [
+            (g.id, f.lead_days.max) for g in scenario.groups for f in g.feeds if f.to == feed.to
+        ]  # fmt: skip
+        if len(parallel) > 1:
+            yield [
+                tuple(Bend("lead_max", g, feed.to, most + n, most) for g, most in parallel)
                 for n in LADDER
-                if lead.min - n > notice
-            ],
-            _with_bend,
-        )
-        yield [Bend("writeup", group.id, feed.to, writeup - n, writeup)
-               for n in range(1, writeup + 1)], _with_bend  # fmt: skip
+            ]
     elif kind in ("min_gap", "max_gap"):
         group = scenario.group(str(key[1]))
         if kind == "min_gap":
             low = group.min_days_between
-            yield [Bend("min_gap", group.id, value=low - n, was=low) for n in LADDER
-                   if low - n >= 1], _with_bend  # fmt: skip
+            yield [(Bend("min_gap", group.id, value=low - n, was=low),) for n in LADDER
+                   if low - n >= 1]  # fmt: skip
         elif group.max_days_between is not None:
             high = group.max_days_between
-            yield (
-                [Bend("max_gap", group.id, value=high + n, was=high) for n in LADDER],
-                (_with_bend),
-            )
+            yield [(Bend("max_gap", group.id, value=high + n, was=high),) for n in LADDER]
     elif kind == "pinned":
         group_id, day = str(key[1]), date.fromisoformat(str(key[2]))
         record = by_pin.get((group_id, day))
         if record is None or record.id == change.meeting or not replan.firm(scenario, group_id):
             return
-        yield (
-            [
-                Bend("firm", group_id, meeting=record.id, from_day=day, day=other)
-                for other in _nearest(day, open_days.get(group_id, set()))
-            ],
-            _with_pin_moved,
-        )
+        yield [
+            (Bend("firm", group_id, meeting=record.id, from_day=day, day=other),)
+            for other in _nearest(day, open_days.get(group_id, set()))
+        ]
     elif kind == "fixed":
         group = scenario.group(str(key[1]))
         fixed = group.fixed[int(key[2])]
-        yield (
-            [
-                Bend("fixed", group.id, from_day=fixed.date, day=other)
-                for other in _nearest(fixed.date, open_days.get(group.id, set()))
-            ],
-            _with_bend,
-        )
+        yield [
+            (Bend("fixed", group.id, from_day=fixed.date, day=other),)
+            for other in _nearest(fixed.date, open_days.get(group.id, set()))
+        ]
 
 
 def _nearest(day: date, open_days: set[date]) -> list[date]:
@@ -290,13 +354,13 @@ def _nearest(day: date, open_days: set[date]) -> list[date]:
     return days
 
 
-def _smallest(ladder: list[Bend], possible: Callable[[Bend], bool | None]) -> Bend | None:
-    """The first bend of ``ladder`` that makes a plan possible. A bound (a window, a gap)
+def _smallest(ladder: list[Step], possible: Callable[[Step], bool | None]) -> Step | None:
+    """The first step of ``ladder`` that makes a plan possible. A bound (a window, a gap)
     that works keeps working when widened: probe the 1st, 2nd, 4th, … and halve back; days
     (a firm or decided meeting elsewhere) are tried nearest first."""
     if not ladder:
         return None
-    if ladder[0].rule in ("firm", "fixed"):
+    if ladder[0][0].rule in ("firm", "fixed"):
         return clash.first_possible(ladder, possible, False, DATES_TRIED)
     # The largest bend first: when even it does not help, one solve says so.
     widest = ladder[-1]
@@ -307,9 +371,11 @@ def _smallest(ladder: list[Bend], possible: Callable[[Bend], bool | None]) -> Be
     )
 
 
-def _trial(make: Make, account: _Budget) -> Callable[[Bend], bool | None]:
-    def possible(bend: Bend) -> bool | None:
-        return _possible(make(bend), account)
+def _trial(problem: Problem, account: _Budget) -> Callable[[Step], bool | None]:
+    """Whether ``problem`` with a step has a plan."""
+
+    def possible(step: Step) -> bool | None:
+        return _possible(_apply(problem, step), account)
 
     return possible
 

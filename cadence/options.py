@@ -370,7 +370,7 @@ def _option(
             state = state.with_change(
                 Change("move", record.id, record.group, to.date(), to.time().replace(tzinfo=None))
             )
-    all_bends = (*bends, *asked, *firm_moves)
+    all_bends = _used(source, done, (*bends, *asked, *firm_moves))
     return _described(bent_scenario, source, state.with_bends(all_bends), all_bends, done, where,
                       change)  # fmt: skip
 
@@ -444,12 +444,37 @@ def _preparations(source: str, done: Replanned, bends: Sequence[Bend]) -> Iterat
     """For a bent lead window, each meeting of the plan prepared outside the file's window:
     ``LSG-2026-04 (torsdag 20 augusti) bereder NSV-2026-04 (torsdag 15 oktober), 56 dagar
     före.``"""
+    for _, lines, _ in _outside(source, done, bends):
+        yield from lines
+
+
+def _used(source: str, done: Replanned, bends: Sequence[Bend]) -> tuple[Bend, ...]:
+    """``bends`` as far as the plan uses them: a bent lead window cut to the longest (or
+    shortest) lead the plan has, and left out where the plan keeps the file's window. A bundle
+    bends every window into one group by as much; only what some meeting needs is worth
+    telling."""
+    used = {bend: lead for bend, lines, lead in _outside(source, done, bends)}
+    kept = []
+    for bend in bends:
+        if bend not in used:
+            kept.append(bend)
+        elif (lead := used[bend]) is not None:
+            kept.append(replace(bend, value=lead))
+    return tuple(kept)
+
+
+def _outside(
+    source: str, done: Replanned, bends: Sequence[Bend]
+) -> Iterator[tuple[Bend, list[str], int | None]]:
+    """Each bent lead window with the preparations of the plan outside the file's window, and
+    the farthest of their leads from it (None: none outside)."""
     links = [b for b in bends if b.rule in ("lead_max", "lead_min")]
     if not links:
         return
     plan = plans.from_result(done.setup.instance, done.result, source, done.identities)
     by_id = {m.id: m for m in plan.meetings}
     for bend in links:
+        lines, leads = [], []
         for meeting in plan.meetings:
             if meeting.group != bend.to:
                 continue
@@ -459,10 +484,13 @@ def _preparations(source: str, done: Replanned, bends: Sequence[Bend]) -> Iterat
                     bend.rule == "lead_min" and lead < bend.was
                 )
                 if outside:
-                    yield (
+                    leads.append(lead)
+                    lines.append(
                         f"{other.id} ({_day(other.start)}) bereder {meeting.id} "
                         f"({_day(meeting.start)}), {lead} dagar före."
                     )
+        farthest = (max(leads) if bend.rule == "lead_max" else min(leads)) if leads else None
+        yield bend, lines, farthest
 
 
 def _day(moment: datetime) -> str:

@@ -349,6 +349,41 @@ def test_sormland_bgae_a_week_later_offers_its_gap_bent_and_the_committee_asked(
     assert "Avsteg: BGÄ: 103 dagar mellan mötena (högst 100, rad 242)" in report
 
 
+def test_sormland_lsg_into_september_bends_its_gap_and_the_preparers_leads_together(
+    default_plan,
+):
+    """LSG-2026-04 from 20 August to 3 September: 97 days after LSG's May meeting (at most 90,
+    line 225), and the beredningsgrupper's June meetings are 77–78 days ahead (at most 63 or
+    70): no one rule bent alone lets the rest stay, and keeping every rule moves 15 meetings
+    (the summer break leaves the arbetsgrupper 10–12 August). Two rules bent together, the
+    five leads into LSG as one bundle, each cut to what the plan uses: nothing else moves."""
+    scenario, state, where = default_plan
+    request = options.Request("move", "LSG-2026-04", day=date(2026, 9, 3))
+    found = options.answer(scenario, "sormland-2026", state, request, solver.Settings(), AS_OF,
+                           where)  # fmt: skip
+    assert found.status == "choose"
+    assert found.options[0].keeps_rules and found.options[0].other_moves == 15
+    pair = next(o for o in found.options if len(o.bends) > 1)
+    assert [(b.bend, b.line) for b in pair.bends] == [
+        (Bend("max_gap", "LSG", value=97, was=90), "sormland-2026.yaml:225"),
+        (Bend("lead_max", "BGÄ", "LSG", 77, 63), "sormland-2026.yaml:244"),
+        (Bend("lead_max", "BGPF", "LSG", 77, 63), "sormland-2026.yaml:260"),
+        (Bend("lead_max", "BGB", "LSG", 77, 63), "sormland-2026.yaml:276"),
+        (Bend("lead_max", "BGH", "LSG", 78, 70), "sormland-2026.yaml:292"),
+        (Bend("lead_max", "BGD", "LSG", 78, 70), "sormland-2026.yaml:308"),
+    ]
+    assert pair.other_moves == 0 and [m.meeting for m in pair.moves] == ["LSG-2026-04"]
+    assert (
+        "BGH-2026-04 (onsdag 17 juni) bereder LSG-2026-04 (torsdag 3 september), 78 dagar före."
+        in (pair.details)
+    )
+    done = options.apply(found, pair.id)
+    assert done.violations == ()
+    assert "Avsteg: ledtid BGD → LSG 78 dagar (högst 70, rad 308)" in (
+        done.files["andringar.md"].decode()
+    )
+
+
 def test_sormland_nsv_moved_by_the_committee_is_applied_with_its_gap_bent(default_plan):
     """NSV-2026-04 from 15 to 22 October, the committee's own decision: 126 days after NSV's
     June meeting (at most 120, line 205) is bent and reported, not refused; nothing else
