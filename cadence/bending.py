@@ -39,9 +39,9 @@ DATES_TRIED = 8
 """Other days tried for a firm or decided meeting, nearest first."""
 ENOUGH_PINNED = 1
 """Bends found with everything else pinned after which no bend is sought with moves."""
-PAIRS = 2
-"""Rules bent as far as they modestly may, for each of which a second rule is sought (each a
-clash explanation of the county, then cheap probes)."""
+PAIRS = 1
+"""Gaps bent as far as they modestly may, for each of which a second rule is sought (each a
+clash explanation of the county, 2–6 s, then cheap probes)."""
 WITH_MOVES = 2
 """Rules bent at most with moves (each a re-plan of the county, then cheap probes)."""
 WITH_MOVES_RULES = ("max_gap", "min_gap", "lead_max")
@@ -110,7 +110,7 @@ def smallest_bends(
     seen: set[Step] = set()  # ladders, by their first step: a bundle comes with each of its links
     stuck: list[list[Step]] = []  # ladders whose widest step alone does not let all stay
     for rule in found.rules:
-        for ladder in _ladders(problem, rule.key, by_pin, change, open_days):
+        for ladder in map(_modest, _ladders(problem, rule.key, by_pin, change, open_days)):
             if not ladder or ladder[0] in seen:
                 continue
             seen.add(ladder[0])
@@ -121,7 +121,6 @@ def smallest_bends(
                 continue
             tried.add(step)
             yield tuple((bend, _record(bend, by_pin)) for bend in step)
-    stuck = [modest for modest in map(_modest, stuck) if modest]
     for step in _pairs(problem, stuck, by_pin, change, open_days, account):
         if len(tried) >= ENOUGH_PINNED:
             break
@@ -151,7 +150,8 @@ def _pairs(
     """Two rules bent together where neither alone lets everything else stay: for a rule bent
     as far as it modestly may (``stuck``, its widest step), the rules that still clash, each
     bent by the smallest amount that then holds, and the first rule cut back to what the
-    second leaves it. LSG on 3 September: its own longest gap (97 days after May's meeting,
+    second leaves it. Only a gap the change itself breaks is a first rule (:func:`_broken`).
+    LSG on 3 September: its own longest gap (97 days after May's meeting,
     at most 90) and the beredningsgrupper's June meetings 77 days ahead (at most 63)."""
     for first in [ladder for ladder in stuck if _broken(problem, ladder[0])][:PAIRS]:
         wide = _apply(problem, first[-1])
@@ -173,11 +173,13 @@ def _pairs(
 
 
 def _broken(problem: Problem, step: Step) -> bool:
-    """Whether a gap the step bends is broken where the meetings are pinned (else bending it
-    as far as it may go changes nothing, and no second rule is worth seeking for it)."""
+    """Whether a gap the step bends is broken where the meetings are pinned: the change breaks
+    its own group's spacing, and something else besides (else bending the gap as far as it may
+    go changes nothing; a lead bent alone as far as it may go that still leaves a clash was
+    not worth a second rule on Sörmland's changes, and each try is a clash explanation)."""
     for bend in step:
         if bend.rule not in ("min_gap", "max_gap"):
-            return True
+            continue
         days = sorted(h.day for h in problem.held if h.group == bend.group)
         gaps = [(b - a).days for a, b in itertools.pairwise(days)]
         if any(g < bend.was if bend.rule == "min_gap" else g > bend.was for g in gaps):
@@ -214,10 +216,14 @@ def _held(record: Record) -> Held:
 
 
 def _modest(ladder: list[Step]) -> list[Step]:
-    """The steps of ``ladder`` a re-plan with moves may use: at most a third of the file's
-    bound (and at least a week). Given more, the re-plan trades a move for a lead of three
-    months."""
-    return [step for step in ladder if all(b.size <= max(7, b.was // 3) for b in step)]
+    """The steps of ``ladder`` worth offering: a bound bent by at most a third of the file's
+    (and at least a week), a date any of the days tried. Bent further, "nothing else moves"
+    is bought with an arbetsgrupp's meeting 105 days ahead of the beredningsgrupp it prepares
+    (at most 42): no coordinator would send that."""
+    return [
+        step for step in ladder
+        if all(b.rule in ("firm", "fixed") or b.size <= max(7, b.was // 3) for b in step)
+    ]  # fmt: skip
 
 
 def _with_moves(

@@ -282,7 +282,7 @@ def why(answer: Answer) -> str:
         return ""
     first = answer.options[0]
     if not first.keeps_rules:
-        return "no plan keeps every rule (each option bends one)"
+        return "no plan keeps every rule (each option bends a rule, or two)"
     if _asks_committee(first):
         return "keeping every rule needs a firm meeting moved, which its committee decides"
     limits = answer.limits
@@ -590,7 +590,7 @@ def _refusal(
     return "no plan keeps every rule and no single rule could be bent in the time given"
 
 
-# -- options that bend one rule ----------------------------------------------------------------
+# -- options that bend a rule ------------------------------------------------------------------
 
 
 def _bent_options(
@@ -604,9 +604,10 @@ def _bent_options(
     change: Change,
     fewer_than: int | None = None,
 ) -> Iterator[Option]:
-    """Options that each bend one rule by the smallest amount with which every other published
-    meeting can stay (:mod:`cadence.bending`), each re-planned on the whole county; a rule
-    bent with moves only when they are ``fewer_than`` the all-rules option's."""
+    """Options that each bend one rule (or two, or a bundle of lead windows) by the smallest
+    amount with which every other published meeting can stay (:mod:`cadence.bending`), each
+    re-planned on the whole county; a rule bent with moves only when they are ``fewer_than``
+    the all-rules option's."""
     base = bent(scenario, own)
     for found in smallest_bends(base, state, cutoff, change, settings, fewer_than):
         moved, rules, asked = state, list(own), []
