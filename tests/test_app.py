@@ -145,13 +145,16 @@ def test_changes_answers_options_and_never_writes(setup):
 
 
 def test_a_change_that_costs_more_offers_a_bent_rule(setup):
-    """AGB-2026-02 to 15 April: keeping every rule moves three others; one option bends the lead."""
+    """AGB-2026-02 to 15 April: keeping every rule moves three others; one option bends the lead
+    to 56 days (at most 42, a third more) and moves two. Nothing else moving would need AGB's
+    January meeting 78 days ahead of BG's April one: more than a third, never offered."""
     client, _ = setup
     data = post(client, "/api/changes", {"kind": "move", "meeting": "AGB-2026-02",
                                          "date": "2026-04-15", "version": 1}).json()  # fmt: skip
     assert data["status"] == "choose" and data["answer"] == "choose"
-    assert [o["other_moves"] for o in data["options"]] == [3, 0]
+    assert [o["other_moves"] for o in data["options"]] == [3, 2]
     assert data["options"][1]["bends"][0]["line"] == "tiny.yaml:54"
+    assert data["options"][1]["bends"][0]["amount"] == 56
 
 
 def test_apply_then_stale_version_is_409(setup):
@@ -342,10 +345,10 @@ def test_an_applied_bend_is_shown_with_its_line(setup):
     assert [(b["rule"], b["group"], b["line"]) for b in bends] == [
         ("lead_max", "AGB", "tiny.yaml:54")
     ]
-    assert bends[0]["words"] == "ledtid AGB → BG 78 dagar (högst 42, rad 54)"
+    assert bends[0]["words"] == "ledtid AGB → BG 56 dagar (högst 42, rad 54)"
     page = client.get("/").text
     assert "Avsteg som gäller i planen" in page
-    assert "avsteg: ledtid AGB → BG 78 dagar" in page.split('data-group="AGB"')[1]
+    assert "avsteg: ledtid AGB → BG 56 dagar" in page.split('data-group="AGB"')[1]
 
 
 def test_cadence_app_on_a_busy_port_exits_2_in_words(published, tmp_path):
