@@ -37,7 +37,7 @@ from cadence.state import held_until
 from cadence.state import load as load_state
 
 if TYPE_CHECKING:
-    from cadence.options import Request
+    from cadence.answers import Request
 
 DEFAULT_SCENARIO = Path("scenarios/sormland-2026.yaml")
 
@@ -318,7 +318,7 @@ def _replan_locked(
     option: int | None,
     as_json: bool,
 ) -> None:
-    from cadence import options, solver
+    from cadence import answers, options, solver
     from cadence.budget import Clock
     from cadence.clash import Where
     from cadence.export.report import MARKDOWN as REPORT
@@ -359,14 +359,14 @@ def _replan_locked(
                 loaded.scenario, scenario.stem, state, request, settings, cutoff, lines
             )
             if as_json:
-                click.echo(json.dumps(options.to_json(found), ensure_ascii=False, indent=1))
+                click.echo(json.dumps(answers.to_json(found), ensure_ascii=False, indent=1))
             if found.status == "refused":
                 raise InfeasibleError(f"refused, nothing changed: {found.refusal}")
             if found.status == "choose" and option is None:
                 if not as_json:
-                    click.echo(options.text(found), nl=False)
+                    click.echo(answers.text(found), nl=False)
                 raise ChoiceNeeded(
-                    f"a choice is needed: {options.why(found)}. Choose one of the "
+                    f"a choice is needed: {answers.why(found)}. Choose one of the "
                     f"{len(found.options)} options above and run the command again with "
                     "--option N (nothing was written)"
                 )
@@ -537,7 +537,7 @@ def move(
     \b
     Example: cadence move NSV-2026-04 2026-10-29 --out exports/sormland-2026
     """
-    from cadence.options import Request
+    from cadence.answers import Request
 
     request = Request("move", meeting=meeting, day=day.date(), at=at.time() if at else None)
     _replan(scenario, request=request, **solve)
@@ -560,7 +560,7 @@ def cancel(
     \b
     Example: cadence cancel AVÄ-2026-05
     """
-    from cadence.options import Request
+    from cadence.answers import Request
 
     _replan(scenario, request=Request("cancel", meeting=meeting), **solve)
 
@@ -588,7 +588,7 @@ def add(
     \b
     Example: cadence add BGÄ 2026-11-26 --time 13:00
     """
-    from cadence.options import Request
+    from cadence.answers import Request
 
     request = Request("add", group=group, day=day.date(), at=at.time() if at else None)
     _replan(scenario, request=request, **solve)

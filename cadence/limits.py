@@ -21,7 +21,7 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from cadence.errors import InputError, Problem
-from cadence.scenario import Finding, Path, Scenario
+from cadence.scenario import Finding, Path, Scenario, longer_than
 from cadence.sv import ascii_slug
 
 SCENARIO_BYTES = 1_000_000
@@ -282,7 +282,7 @@ def _show(key: Any) -> str:
 def scenario_problems(scenario: Scenario, where: Callable[[Path], str]) -> Iterator[Finding]:
     """Sizes, ranges, ids and their file names; ``where(path)`` says where another id is."""
     period = scenario.period
-    if _longer_than(period.start, period.end, PERIOD_YEARS):
+    if longer_than(period.start, period.end, PERIOD_YEARS):
         yield (
             ("period", "end"),
             f"the period {period.start}–{period.end} is longer than {PERIOD_YEARS} years",
@@ -377,16 +377,6 @@ def _fold_problems(
             )
         else:
             seen.setdefault(slug, i)
-
-
-def _longer_than(start: date, end: date, years: int) -> bool:
-    try:
-        limit = start.replace(year=start.year + years)
-    except ValueError:  # 29 February, or past year 9999
-        if start.year + years > 9999:
-            return True
-        limit = date(start.year + years, 3, 1)
-    return end >= limit
 
 
 DEFAULT_TIME_LIMIT = 3.0

@@ -983,7 +983,7 @@ class Scenario:
                 continue
             years = rules.max_years
             for ci, term in terms:
-                if _longer_than(term.start, term.end, years):
+                if longer_than(term.start, term.end, years):
                     yield (
                         ("groups", gi, "chairs", ci),
                         (
@@ -992,7 +992,7 @@ class Scenario:
                         ),
                     )
             for (_, prev), (ci, term) in itertools.pairwise(terms):
-                if prev.person == term.person and _longer_than(prev.start, term.end, years):
+                if prev.person == term.person and longer_than(prev.start, term.end, years):
                     yield (
                         ("groups", gi, "chairs", ci, "person"),
                         (f"{group.id}: the same chair for more than {years} years in a row"),
@@ -1015,11 +1015,13 @@ def _side(people: dict[str, Person], orgs: dict[str, Organisation], person_id: s
     return org.kind if org and org.kind in ("region", "kommun") else None
 
 
-def _longer_than(start: date, end: date, years: int) -> bool:
+def longer_than(start: date, end: date, years: int) -> bool:
     """Whether start..end (inclusive) is longer than ``years`` years, whatever the leap days."""
     try:
         limit = start.replace(year=start.year + years)
-    except ValueError:  # 29 February
+    except ValueError:  # 29 February, or past year 9999
+        if start.year + years > 9999:
+            return True
         limit = date(start.year + years, 3, 1)
     return end >= limit
 

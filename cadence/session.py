@@ -21,6 +21,7 @@ from typing import Any
 from cadence import explain as explaining
 from cadence import loader, replan, solver, sv
 from cadence import options as choosing
+from cadence.answers import Request, to_json
 from cadence.clash import Where
 from cadence.diff import compare
 from cadence.edit import Edited
@@ -30,7 +31,6 @@ from cadence.export.report import Entry, markdown, read_csv
 from cadence.export.report import text as report_text
 from cadence.history import History, Stale, Version
 from cadence.instance import Instance
-from cadence.options import Request
 from cadence.output import PUBLISHED_AT, check_writable, lock, published_at
 from cadence.plan import Plan
 from cadence.scenario import Publish, Scenario
@@ -44,7 +44,7 @@ ProgressFn = Callable[[float, float, float], None]
 @dataclass(frozen=True)
 class Proposal:
     """What a change would do, computed against ``version``: the options as JSON
-    (:func:`cadence.options.to_json`'s form) and, for each option, the files applying it
+    (:func:`cadence.answers.to_json`'s form) and, for each option, the files applying it
     writes (rendered only when it is applied)."""
 
     version: int
@@ -243,7 +243,7 @@ class Workspace:
             now.loaded.scenario, self.scenario.stem, now.state, request, self.settings, cutoff,
             where,
         )  # fmt: skip
-        data = choosing.to_json(answer)
+        data = to_json(answer)
         if answer.status == "refused":
             data["message"] = answer.refusal
 
@@ -344,7 +344,7 @@ def _label(scenario: Scenario, state: State, change: Change) -> str:
 
 
 def _option(number: int, entries: tuple[Entry, ...]) -> dict[str, Any]:
-    """A re-plan's change report as one option, in :func:`cadence.options.to_json`'s form."""
+    """A re-plan's change report as one option, in :func:`cadence.answers.to_json`'s form."""
     moves = []
     people: dict[str, None] = {}
     shift = 0

@@ -280,7 +280,7 @@ import os, signal, sys
 from datetime import date
 from pathlib import Path
 from cadence import solver
-from cadence.options import Request
+from cadence.answers import Request
 from cadence.session import Workspace
 workspace = Workspace(Path(sys.argv[1]), Path(sys.argv[2]), date(2026, 1, 1),
                       solver.Settings(time_limit=5))

@@ -195,7 +195,7 @@ def feeds(current: Current) -> list[dict[str, Any]]:
 
 
 def proposal_json(proposal: Proposal) -> dict[str, Any]:
-    """``POST /api/changes``: the options (:func:`cadence.options.to_json`'s form) with the
+    """``POST /api/changes``: the options (:func:`cadence.answers.to_json`'s form) with the
     version they were computed against and the change in words. ``status`` is ``choose``
     whenever there are options (the app never applies without being asked), ``refused``
     otherwise; ``answer`` is what ``cadence move`` would do (``applied``: at once)."""
