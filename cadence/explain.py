@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from typing import Literal
 
-from cadence import goals, replan, solver
+from cadence import goals, replan, solver, sv
 from cadence import plan as plans
 from cadence.bends import apply as bent
 from cadence.calendar import end_time
@@ -33,16 +33,18 @@ from cadence.scenario import WEEKDAYS, Group, LeadWindow, Path, Scenario
 from cadence.state import Change, Record, State
 from cadence.verify import Violation, check
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_NAMES = sv.WEEKDAYS
 MAX_TRIALS = 3
 """Alternative days re-planned at most (the nearest first): each gets an equal share of the
 budget, split again between the re-plan's two stages."""
+VERDICTS = {"impossible": "omöjlig", "undecided": "oavgjord", "possible": "möjlig"}
+"""An alternative day's verdict in the coordinator's words."""
 NEAR_BREAK_DAYS = 21
 """A break or holiday this close to the meeting is named among the rules that bind it."""
 
 
 def day_text(day: date) -> str:
-    """``Tue 2026-04-21``: the weekday in English, the date as ISO writes it."""
+    """``tisdag 2026-04-21``: the weekday in Swedish, the date as ISO writes it."""
     return f"{DAY_NAMES[day.weekday()]} {day.isoformat()}"
 
 
@@ -230,16 +232,15 @@ def _rules(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Iter
             title = f" ({fixed.title})" if fixed.title else ""
             yield Rule(
                 "fixed",
-                f"{group.id} meets on {day_text(day)} at {meeting.start:%H:%M}: a fixed date"
-                f"{title}",
+                f"{group.id} möts {day_text(day)} kl. {meeting.start:%H.%M}: ett fast datum{title}",
                 where(("groups", gi, "fixed", fi)),
             )
     if replan.firm(scenario, group.id):
         path: Path = ("groups", gi, "firm") if group.firm else ("firm_kinds",)
         yield Rule(
             "firm",
-            f"{group.id}'s dates are firm (a decided sammanträdesplan): a re-plan never moves "
-            "this meeting; only cadence move does, by name",
+            f"{group.id} har fasta datum (en beslutad sammanträdesplan): en omplanering flyttar "
+            "aldrig mötet, bara cadence move med mötets namn",
             where(path),
         )
 
@@ -252,21 +253,20 @@ def _rules(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Iter
         window = feed.lead_days
         writeup = source_group.writeup(feed, scenario.writeup_days)
         rule = _lead_rule(
-            source_group.id, f"each {group.id} meeting", window, deadline, writeup, group.id,
+            source_group.id, f"varje {group.id}-möte", window, deadline, writeup, group.id,
             notice,
         )  # fmt: skip
         sources = [by_id[i] for i in meeting.prepared_by if by_id[i].group == source_group.id]
         if sources:
             before = sources[0].start.date()
             lead = (day - before).days
-            text = f"prepared by {sources[0].id} ({day_text(before)}, {lead} days before): {rule}"
+            text = f"bereds av {sources[0].id} ({day_text(before)}, {lead} dagar före): {rule}"
         else:
             earlier = [d for d in source_group.preceding if d < day]
             text = (
-                f"prepared by {source_group.id}'s meeting of {day_text(max(earlier))} before "
-                f"the period: {rule}"
+                f"bereds av {source_group.id}:s möte {day_text(max(earlier))} före perioden: {rule}"
                 if earlier
-                else f"no {source_group.id} meeting prepares it: {rule}"
+                else f"inget {source_group.id}-möte bereder det: {rule}"
             )
         yield Rule("chain", text, where(("groups", si, "feeds", fi)))
     for fi, feed in enumerate(group.feeds):
@@ -277,10 +277,10 @@ def _rules(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Iter
         if not prepared:
             later = [m for m in plan.meetings if m.group == feed.to and m.start > meeting.start]
             text = (
-                f"prepares no {feed.to} meeting (a later {group.id} meeting prepares "
-                f"{later[0].id} on {day_text(later[0].start.date())})"
+                f"bereder inget {feed.to}-möte (ett senare {group.id}-möte bereder "
+                f"{later[0].id} {day_text(later[0].start.date())})"
                 if later
-                else f"prepares no {feed.to} meeting (none follows it)"
+                else f"bereder inget {feed.to}-möte (inget följer efter det)"
             )
             yield Rule("chain", text, where(("groups", gi, "feeds", fi)))
         for target in prepared:
@@ -289,14 +289,14 @@ def _rules(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Iter
             their_notice = cal.notice_day(when, scenario.group(feed.to).notice_days)
             yield Rule(
                 "chain",
-                f"prepares {target.id} ({day_text(when)}, {(when - day).days} days later): "
-                + _lead_rule(group.id, "it", window, deadline, writeup, feed.to, their_notice),
+                f"bereder {target.id} ({day_text(when)}, {(when - day).days} dagar senare): "
+                + _lead_rule(group.id, "det", window, deadline, writeup, feed.to, their_notice),
                 where(("groups", gi, "feeds", fi)),
             )
     yield Rule(
         "kallelse",
-        f"its kallelse goes out {day_text(notice)}: {group.notice_days} days before, on the last "
-        "working day",
+        f"kallelsen går ut {day_text(notice)}: {group.notice_days} dagar före, på sista "
+        "arbetsdagen",
         where(("groups", gi, "notice_days")),
     )
 
@@ -307,7 +307,7 @@ def _rules(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Iter
     allowed = ", ".join(DAY_NAMES[WEEKDAYS.index(w)] for w in group.weekdays)
     yield Rule(
         "weekdays",
-        f"{group.id} meets on {allowed}; usually {usual}",
+        f"{group.id} möts på {allowed}; oftast {usual}",
         where(("groups", gi, "weekdays")),
     )
     yield from _spacing(loaded, plan, meeting)
@@ -322,11 +322,11 @@ def _lead_rule(
     source: str, before: str, window: LeadWindow, deadline: date, writeup: int, to: str,
     notice: date,
 ) -> str:  # fmt: skip
-    """``AVÄ must meet 8–42 days before it and by …, 2 working days before BGÄ's kallelse on
+    """``AVÄ ska mötas 8–42 dagar före det och senast …, 2 arbetsdagar före BGÄ:s kallelse
     …``: the chain rule between a preparing and a prepared meeting, from either side."""
     return (
-        f"{source} must meet {window.min}–{window.max} days before {before} and by "
-        f"{day_text(deadline)}, {writeup} working days before {to}'s kallelse on "
+        f"{source} ska mötas {window.min}–{window.max} dagar före {before} och senast "
+        f"{day_text(deadline)}, {writeup} arbetsdagar före {to}:s kallelse "
         f"{day_text(notice)}"
     )
 
@@ -348,13 +348,13 @@ def _people(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Ite
         ci = group.chairs.index(term)
         chair = scenario.person(term.person)
         if meeting.chair == term.person:
-            deputy = f"; deputy {scenario.person(term.deputy).name}" if term.deputy else ""
-            text = f"chaired by {chair.name} (term {term.start} – {term.end}{deputy})"
+            deputy = f"; vice ordförande {scenario.person(term.deputy).name}" if term.deputy else ""
+            text = f"ordförande {chair.name} (mandatperiod {term.start} – {term.end}{deputy})"
         else:
-            reason = _away_reason(inst, chair.id, group, day) or "away"
+            reason = _away_reason(inst, chair.id, group, day) or "borta"
             text = (
-                f"chaired by the deputy {scenario.person(meeting.chair).name}: {chair.name} "
-                f"cannot come ({reason})"
+                f"vice ordförande {scenario.person(meeting.chair).name} leder mötet: "
+                f"{chair.name} kan inte komma ({reason})"
             )
         yield Rule("chair", text, loaded.where(("groups", gi, "chairs", ci)))
     people = inst.attendees[(group.id, inst.index(day))]
@@ -373,7 +373,7 @@ def _people(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Ite
             listed = ", ".join(day_text(d) for d in days)
             yield Rule(
                 "people",
-                f"{person.name} is away {listed}{hours}: {entry.reason or 'otillgänglig'}",
+                f"{person.name} är borta {listed}{hours}: {entry.reason or 'otillgänglig'}",
                 loaded.where(away_path(scenario, pi, ui)),
             )
     sharing: dict[str, list[str]] = {}
@@ -389,18 +389,18 @@ def _people(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Ite
     for other_id, names in sharing.items():
         other = by_id[other_id]
         when = other.start.date()
-        same = "the same day" if when == day else "the same week"
+        same = "samma dag" if when == day else "samma vecka"
         hard = ""
         path: Path = ("groups", _index(scenario, other.group))
         if when != day:
             limit = scenario.person_week_limit
-            hard = f" (more than {limit} meetings a week costs in person_week)"
+            hard = f" (fler än {limit} möten i veckan kostar i person_week)"
         elif scenario.person_day_hard:
-            hard = " (nobody has two meetings on one day: person_day_hard)"
+            hard = " (ingen har två möten samma dag: person_day_hard)"
             path = ("person_day_hard",)
         yield Rule(
             "people",
-            f"{other.id} ({day_text(when)}, {same}) shares {', '.join(names)}{hard}",
+            f"{other.id} ({day_text(when)}, {same}) har samma {', '.join(names)}{hard}",
             loaded.where(path),
         )
 
@@ -437,16 +437,16 @@ def _items(loaded: Loaded, inst: Instance, plan: Plan, meeting: Meeting) -> Iter
         if due.before is not None:
             target_key, low, high = due.before
             target = carriers.get(target_key)
-            whose = f"{target.id} on {day_text(target.start.date())}" if target else "its meeting"
+            whose = f"{target.id} {day_text(target.start.date())}" if target else "dess möte"
             title = dues[target_key].title
-            when = f"{low}–{high} days before the meeting that carries “{title}” ({whose})"
+            when = f"{low}–{high} dagar före mötet som tar upp ”{title}” ({whose})"
         elif due.first_meeting:
             first, last = (inst.day(d) for d in due.occurrence)
-            when = f"at {due.group}'s first meeting of {first} – {last}"
+            when = f"på {due.group}:s första möte {first} – {last}"
         else:
             first, last = inst.day(min(due.days)), inst.day(max(due.days))
-            when = f"between {day_text(first)} and {day_text(last)}"
-        yield Rule("item", f"carries “{due.title}”, due {when}", loaded.where(("items", ii)))
+            when = f"mellan {day_text(first)} och {day_text(last)}"
+        yield Rule("item", f"tar upp ”{due.title}”, {when}", loaded.where(("items", ii)))
 
 
 def _spacing(loaded: Loaded, plan: Plan, meeting: Meeting) -> Iterator[Rule]:
@@ -456,46 +456,47 @@ def _spacing(loaded: Loaded, plan: Plan, meeting: Meeting) -> Iterator[Rule]:
     group = scenario.groups[gi]
     count = group.meetings
     if count.per_month is not None:
-        how = f"{count.per_month} time(s) a month"
+        times = "gång" if count.per_month == 1 else "gånger"
+        how = f"{count.per_month} {times} i månaden"
         if count.except_months:
-            how += " except months " + ", ".join(str(m) for m in count.except_months)
+            how += " utom månad " + ", ".join(str(m) for m in count.except_months)
     else:
-        times = "time" if count.high == 1 else "times"
+        times = "gång" if count.high == 1 else "gånger"
         how = (
-            f"{count.low} {times} a year"
+            f"{count.low} {times} om året"
             if count.low == count.high
-            else (f"{count.low}–{count.high} {times} a year")
+            else (f"{count.low}–{count.high} {times} om året")
         )
-    yield Rule("count", f"{group.id} meets {how}", loaded.where(("groups", gi, "meetings")))
+    yield Rule("count", f"{group.id} möts {how}", loaded.where(("groups", gi, "meetings")))
     mine = sorted((m for m in plan.meetings if m.group == group.id), key=lambda m: m.start)
     k = mine.index(meeting)
     day = meeting.start.date()
-    gaps = f"at least {group.min_days_between} days apart"
+    gaps = f"minst {group.min_days_between} dagar"
     if group.max_days_between is not None:
-        gaps += f", at most {group.max_days_between}"
+        gaps += f", högst {group.max_days_between}"
     parts = []
     if k > 0:
         before = mine[k - 1]
         parts.append(
-            f"{before.id} ({day_text(before.start.date())}) is "
-            f"{(day - before.start.date()).days} days before"
+            f"{before.id} ({day_text(before.start.date())}) ligger "
+            f"{(day - before.start.date()).days} dagar före"
         )
     elif group.preceding:
         last = max(group.preceding)
         gap = (day - last).days
-        parts.append(f"the last meeting before the period ({last}) is {gap} days before")
+        parts.append(f"sista mötet före perioden ({last}) ligger {gap} dagar före")
     if k + 1 < len(mine):
         after = mine[k + 1]
         parts.append(
-            f"{after.id} ({day_text(after.start.date())}) {(after.start.date() - day).days} days "
-            "after"
+            f"{after.id} ({day_text(after.start.date())}) {(after.start.date() - day).days} dagar "
+            "efter"
         )
     if not parts and group.max_days_between is None:
         return  # its only meeting of the period, with no gap to keep
     path: Path = ("groups", gi, "min_days_between")
     yield Rule(
         "spacing",
-        f"{group.id}'s meetings are {gaps}" + (f": {'; '.join(parts)}" if parts else ""),
+        f"{group.id}:s möten ligger {gaps} isär" + (f": {'; '.join(parts)}" if parts else ""),
         loaded.where(path),
     )
 
@@ -515,9 +516,9 @@ def _calendar(loaded: Loaded, inst: Instance, meeting: Meeting) -> Iterator[Rule
                 continue
             seen.add(name)
             if step < 0:
-                text = f"the break “{name}” ends {day_text(other)}, {n} days before"
+                text = f"uppehållet ”{name}” slutar {day_text(other)}, {n} dagar före"
             else:
-                text = f"the break “{name}” begins {day_text(other)}, {n} days after"
+                text = f"uppehållet ”{name}” börjar {day_text(other)}, {n} dagar efter"
             path: Path = ("calendar", "blackouts", names.index(name))
             yield Rule("calendar", text, loaded.where(path))
             break
@@ -527,7 +528,7 @@ def _calendar(loaded: Loaded, inst: Instance, meeting: Meeting) -> Iterator[Rule
         if other in cal.holidays and other not in cal.blackout:
             yield Rule(
                 "calendar",
-                f"{cal.holidays[other]} ({day_text(other)}) is a holiday the same week",
+                f"{cal.holidays[other]} ({day_text(other)}) är en helgdag samma vecka",
                 loaded.where(("calendar", "holiday_categories")),
             )
     avoid_names = [a.name for a in scenario.calendar.avoid]
@@ -538,7 +539,7 @@ def _calendar(loaded: Loaded, inst: Instance, meeting: Meeting) -> Iterator[Rule
             path = ("calendar", "restart")
         yield Rule(
             "calendar",
-            f"{day_text(day)} is in “{name}”: a discouraged day (avoid weight {weight})",
+            f"{day_text(day)} ligger i ”{name}”: en dag att undvika (vikt {weight} i avoid)",
             loaded.where(path),
         )
 
@@ -608,8 +609,8 @@ class _Judge:
                     alternative,
                     forbidden=self.located(broken),
                     verdict="undecided",
-                    note="other meetings would have to move; not re-planned (only the "
-                    f"{MAX_TRIALS} nearest such days are)",
+                    note="andra möten skulle behöva flyttas; inte omplanerad (bara de "
+                    f"{MAX_TRIALS} närmaste sådana dagarna omplaneras)",
                 )
         return tuple(sorted(judged, key=lambda a: a.day))
 
@@ -622,15 +623,15 @@ class _Judge:
         for weekday in group.weekdays:
             other = monday + timedelta(days=WEEKDAYS.index(weekday))
             if other != day:
-                found[other] = "same week"
-        for weeks, words in ((-1, "a week earlier"), (1, "a week later"),
-                             (-2, "two weeks earlier"), (2, "two weeks later")):  # fmt: skip
+                found[other] = "samma vecka"
+        for weeks, words in ((-1, "en vecka tidigare"), (1, "en vecka senare"),
+                             (-2, "två veckor tidigare"), (2, "två veckor senare")):  # fmt: skip
             found.setdefault(day + timedelta(days=7 * weeks), words)
         usual = self.data.usual_weekday
         if usual != day.weekday():
-            for weeks, words in ((-1, "the week before"), (1, "the week after")):
+            for weeks, words in ((-1, "veckan före"), (1, "veckan efter")):
                 other = monday + timedelta(days=usual + 7 * weeks)
-                found.setdefault(other, f"usual weekday, {words}")
+                found.setdefault(other, f"vanlig veckodag, {words}")
         index = self.inst.index(day)
         open_days = [
             d for d in self.data.days if self.cutoff is None or self.inst.day(d) >= self.cutoff
@@ -638,9 +639,9 @@ class _Judge:
         earlier = [d for d in open_days if d < index]
         later = [d for d in open_days if d > index]
         if earlier:
-            found.setdefault(self.inst.day(earlier[-1]), "the nearest day it could meet before")
+            found.setdefault(self.inst.day(earlier[-1]), "närmaste möjliga dag före")
         if later:
-            found.setdefault(self.inst.day(later[0]), "the nearest day it could meet after")
+            found.setdefault(self.inst.day(later[0]), "närmaste möjliga dag efter")
         period = self.scenario.period
         return sorted(
             (d, why)
@@ -653,19 +654,19 @@ class _Judge:
         would meet at (its own, else the first that fits)."""
         where, gi, group, cal = self.loaded.where, self.gi, self.group, self.inst.calendar
         if day.weekday() >= 5:
-            return (Rule("calendar", f"{day_text(day)} is a weekend day"),), None
+            return (Rule("calendar", f"{day_text(day)} är veckoslut"),), None
         if day in cal.holidays:
-            text = f"{day_text(day)} is a holiday: {cal.holidays[day]}"
+            text = f"{day_text(day)} är en helgdag: {cal.holidays[day]}"
             return (Rule("calendar", text, where(("calendar", "holiday_categories"))),), None
         if day in cal.blackout:
             names = [b.name for b in self.scenario.calendar.blackouts]
             name = cal.blackout[day]
-            text = f"{day_text(day)} is in the break “{name}”: no meetings in it"
+            text = f"{day_text(day)} ligger i uppehållet ”{name}”: inga möten då"
             path: Path = ("calendar", "blackouts", names.index(name))
             return (Rule("calendar", text, where(path)),), None
         if WEEKDAYS[day.weekday()] not in group.weekdays:
             allowed = ", ".join(DAY_NAMES[WEEKDAYS.index(w)] for w in group.weekdays)
-            text = f"{group.id} does not meet on {DAY_NAMES[day.weekday()]}s (only {allowed})"
+            text = f"{group.id} möts inte på {DAY_NAMES[day.weekday()]}ar (bara {allowed})"
             return (Rule("weekdays", text, where(("groups", gi, "weekdays"))),), None
         options = dict(self.data.options).get(self.inst.index(day), ())
         starts = [self.data.slots[j].start for j in options]
@@ -686,8 +687,8 @@ class _Judge:
                 found = True
                 yield Rule(
                     "calendar",
-                    f"{day_text(day)} is a half day from {cutoff:%H:%M} "
-                    f"({cal.half_days[day][1]}): a meeting at {start:%H:%M} ends {end:%H:%M}",
+                    f"{day_text(day)} är en halvdag från kl. {cutoff:%H.%M} "
+                    f"({cal.half_days[day][1]}): ett möte kl. {start:%H.%M} slutar {end:%H.%M}",
                     where(("calendar", "half_day_categories")),
                 )
                 continue
@@ -699,10 +700,10 @@ class _Judge:
                     alone = replace(person, unavailable=(entry,))
                     if cal.unavailable_reason(alone, day, start, end):
                         found = True
-                        role = " (chair)" if person_id == chair else ""
+                        role = " (ordförande)" if person_id == chair else ""
                         yield Rule(
                             "people",
-                            f"{person.name}{role} cannot come at {start:%H:%M}: "
+                            f"{person.name}{role} kan inte komma kl. {start:%H.%M}: "
                             f"{entry.reason or 'otillgänglig'}",
                             where(away_path(scenario, pi, ui)),
                         )
@@ -719,8 +720,8 @@ class _Judge:
             deadline = self.inst.day(link.last_source_day(self.inst.index(day)))
             yield Rule(
                 "chain",
-                f"no day {source_group.id} can meet lies {feed.lead_days.min}–"
-                f"{feed.lead_days.max} days before {day_text(day)} and by {day_text(deadline)}",
+                f"ingen dag då {source_group.id} kan mötas ligger {feed.lead_days.min}–"
+                f"{feed.lead_days.max} dagar före {day_text(day)} och senast {day_text(deadline)}",
                 self.loaded.where(("groups", si, "feeds", source_group.feeds.index(feed))),
             )
 
@@ -758,18 +759,18 @@ class _Judge:
                 alternative,
                 forbidden=self.located(broken),
                 verdict="undecided",
-                note="other meetings would have to move; no such re-plan found within the "
-                "budget (try a longer --time-limit)",
+                note="andra möten skulle behöva flyttas; ingen sådan omplanering hittades inom "
+                "tidsbudgeten (prova en längre --time-limit)",
             )
         except InfeasibleError as err:
             refusal = str(err)
             note = (
                 refusal
                 if "firm" in refusal
-                else "and no re-plan of the other meetings repairs that (the solver proved it)"
+                else "och ingen omplanering av de andra mötena lagar det (lösaren bevisade det)"
             )
             return replace(alternative, forbidden=self.located(broken), note=note)
-        best = "" if done.result.status == "optimal" else "the best re-plan found in the budget"
+        best = "" if done.result.status == "optimal" else "den bästa omplaneringen inom budgeten"
         trial_inst = done.setup.instance
         times = {
             g: [(d, trial_inst.group(g).slots[s].start) for d, s in meetings]
@@ -788,7 +789,7 @@ class _Judge:
             old = record.start.date()
             now = where_now.get(record.id)
             if now is None:
-                moves.append(f"{record.id} {day_text(old)} is no longer needed")
+                moves.append(f"{record.id} {day_text(old)} behövs inte längre")
             elif now[1] != old or starts[now] != record.start.hour * 60 + record.start.minute:
                 moves.append(f"{record.id} {day_text(old)} → {day_text(now[1])}")
         return replace(self.costed(alternative, times, tuple(moves)), note=best)
@@ -804,38 +805,39 @@ def _history(state: State, record: Record, report: Sequence[Entry] | None) -> It
             continue
         if change.action == "move" and change.day and change.start:
             yield (
-                f"the coordinator moved it to {day_text(change.day)} {change.start:%H:%M} "
-                "(cadence move); every later re-plan keeps it there"
+                f"samordnaren flyttade det till {day_text(change.day)} kl. {change.start:%H.%M} "
+                "(cadence move); varje senare omplanering behåller det där"
             )
         elif change.action == "add" and change.day:
-            yield f"the coordinator added it on {day_text(change.day)} (cadence add)"
+            yield f"samordnaren lade till det {day_text(change.day)} (cadence add)"
     if report is None:
-        yield "no re-plan since the plan was first published (no change report in the folder)"
+        yield "ingen omplanering sedan planen först publicerades (ingen ändringsrapport i mappen)"
     else:
         mine = [e for e in report if e.meeting == record.id or e.from_meeting == record.id]
         for entry in mine:
             if entry.kind == "punkt":
                 yield (
-                    f"the last re-plan moved the item “{entry.item}” from {entry.from_meeting} "
-                    f"to {entry.meeting or 'no meeting'}: “{entry.reason}”"
+                    f"senaste omplaneringen flyttade punkten ”{entry.item}” från "
+                    f"{entry.from_meeting} till {entry.meeting or 'inget möte'}: ”{entry.reason}”"
                 )
             elif entry.kind == "flyttat" and entry.old_start and entry.new_start:
                 yield (
-                    f"the last re-plan moved it from {day_text(entry.old_start.date())} "
-                    f"{entry.old_start:%H:%M} to {day_text(entry.new_start.date())} "
-                    f"{entry.new_start:%H:%M}: “{entry.reason}”"
+                    f"senaste omplaneringen flyttade det från {day_text(entry.old_start.date())} "
+                    f"kl. {entry.old_start:%H.%M} till {day_text(entry.new_start.date())} "
+                    f"kl. {entry.new_start:%H.%M}: ”{entry.reason}”"
                 )
             else:
-                yield f"the last re-plan: {entry.kind}: “{entry.reason}”"
+                yield f"senaste omplaneringen: {entry.kind}: ”{entry.reason}”"
         if not any(e.kind == "flyttat" for e in mine):
-            yield "the last re-plan did not move it"
+            yield "senaste omplaneringen flyttade det inte"
     if record.sequence:
+        times = "gång" if record.sequence == 1 else "gånger"
         yield (
-            f"its calendar event has changed {record.sequence} time(s) since it was first "
-            f"published (SEQUENCE {record.sequence})"
+            f"dess kalenderhändelse har ändrats {record.sequence} {times} sedan den först "
+            f"publicerades (SEQUENCE {record.sequence})"
         )
     else:
-        yield "its calendar event is as first published (SEQUENCE 0)"
+        yield "dess kalenderhändelse är som den först publicerades (SEQUENCE 0)"
 
 
 # -- Text -----------------------------------------------------------------------------------
@@ -847,21 +849,21 @@ def text(explanation: Explanation, scenario: Scenario) -> str:
     day = m.start.date()
     weights = scenario.weights
     lines = [
-        f"{m.id}: {group.id} ({group.name}), {day_text(day)} {m.start:%H:%M}–{m.end:%H:%M}, "
-        f"week {day.isocalendar().week}"
-        + (f"; as of {explanation.cutoff}" if explanation.cutoff else ""),
+        f"{m.id}: {group.id} ({group.name}), {day_text(day)} kl. {m.start:%H.%M}–{m.end:%H.%M}, "
+        f"vecka {day.isocalendar().week}"
+        + (f"; per {explanation.cutoff}" if explanation.cutoff else ""),
         "",
-        "Rules that bind it:",
+        "Regler som binder mötet:",
     ]
     lines += [f"  {rule.kind:<9} {rule}" for rule in explanation.rules]
     lines.append("")
     if not explanation.alternatives:
-        lines.append("Other days: none (a fixed date, or held already).")
+        lines.append("Andra dagar: inga (ett fast datum, eller redan hållet).")
     else:
         weights_text = ", ".join(f"{g} ×{getattr(weights, g)}" for g in goals.GOALS)
         lines.append(
-            f"Other days it could have had (objective {explanation.objective} as published; "
-            f"change in goal units, weights {weights_text}):"
+            f"Andra dagar det kunde ha fått (målvärde {explanation.objective} som publicerat; "
+            f"ändring i målenheter, vikter {weights_text}):"
         )
     for alt in explanation.alternatives:
         head = f"  {day_text(alt.day)}"
@@ -869,18 +871,19 @@ def text(explanation: Explanation, scenario: Scenario) -> str:
         head += f"  {alt.why}: "
         if alt.cost is not None:
             parts = ", ".join(f"{g} {v:+d}" for g, v in alt.change.items() if v)
-            lines.append(f"{head}objective {alt.cost:+d}" + (f" ({parts})" if parts else ""))
+            lines.append(f"{head}målvärde {alt.cost:+d}" + (f" ({parts})" if parts else ""))
             if alt.moves:
                 moves = "; ".join(alt.moves)
-                lines.append(f"      moves {len(alt.moves)} other meeting(s): {moves}")
+                others = "annat möte" if len(alt.moves) == 1 else "andra möten"
+                lines.append(f"      flyttar {len(alt.moves)} {others}: {moves}")
             if alt.note:
                 lines.append(f"      {alt.note}")
             continue
-        lines.append(f"{head}{alt.verdict}")
+        lines.append(f"{head}{VERDICTS.get(alt.verdict, alt.verdict)}")
         lines += [f"      {rule}" for rule in alt.forbidden]
         if alt.note:
             lines.append(f"      {alt.note}")
-    lines += ["", "Whether it moved:"]
+    lines += ["", "Har det flyttats?"]
     lines += [f"  {line}" for line in explanation.history]
     return "\n".join(lines) + "\n"
 
@@ -914,6 +917,7 @@ def as_dict(explanation: Explanation) -> dict[str, object]:
                 "time": a.start.strftime("%H:%M") if a.start else None,
                 "why": a.why,
                 "verdict": a.verdict,
+                "verdict_text": VERDICTS.get(a.verdict, a.verdict),
                 "cost": a.cost,
                 "change": {g: v for g, v in a.change.items() if v},
                 "forbidden": [

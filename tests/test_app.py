@@ -214,7 +214,23 @@ def test_explain_gives_rules_with_scenario_lines(setup):
     data = client.get("/api/meetings/AGB-2026-02/explain").json()
     chain = next(r for r in data["rules"] if r["kind"] == "chain")
     assert chain["where"] == "tiny.yaml:54"
+    assert chain["text"].startswith(
+        "bereder BG-2026-02 (torsdag 2026-04-16, 29 dagar senare): AGB ska mötas 8–42 dagar före "
+        "det och senast "
+    )
     assert any(a["cost"] is not None for a in data["alternatives"])
+    # The page shows these words as they are: Swedish, no English left in the library's own.
+    assert data["history"][0] == (
+        "ingen omplanering sedan planen först publicerades (ingen ändringsrapport i mappen)"
+    )
+    words = (
+        [r["text"] for r in data["rules"]]
+        + data["history"]
+        + [a[key] for a in data["alternatives"] for key in ("why", "verdict_text", "note")]
+    )
+    for marker in ("days before", "meets on", "chaired by", "prepared by", "kallelse goes",
+                   "usually", "undecided", "possible", "week earlier", "re-plan"):  # fmt: skip
+        assert not [w for w in words if marker in w], marker
     quick = client.get("/api/meetings/AGB-2026-02/explain?days=0").json()
     assert quick["rules"] == data["rules"] and quick["alternatives"] == [] and not quick["days"]
     assert client.get("/api/meetings/NOPE/explain").status_code == 422

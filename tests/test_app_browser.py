@@ -101,6 +101,8 @@ def test_the_coordinators_flow(server, browser, tmp_path):
     page.click("text=Varför ligger mötet här?")
     page.wait_for_selector("ul.rules li", timeout=60_000)
     assert "tiny.yaml:54" in page.inner_text("ul.rules")
+    assert "bereder BG-2026-02 (torsdag 2026-04-16, 29 dagar senare)" in page.inner_text("ul.rules")
+    assert "days before" not in page.inner_text("#explanation")
     page.wait_for_selector("table.alternatives", timeout=60_000)
     assert serious(page) == []
     page.click("#panel-close")

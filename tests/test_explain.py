@@ -60,17 +60,18 @@ def test_binding_rules_of_the_preparing_meeting(published):
     assert found.meeting.start.date() == date(2026, 3, 11)
     rules = [str(rule) for rule in found.rules]
     assert rules == [
-        "prepares BG-2026-01 (Thu 2026-03-26, 15 days later): AG must meet 9–28 days before it "
-        "and by Mon 2026-03-16, 2 working days before BG's kallelse on Thu 2026-03-19 "
+        "bereder BG-2026-01 (torsdag 2026-03-26, 15 dagar senare): AG ska mötas 9–28 dagar före "
+        "det och senast måndag 2026-03-16, 2 arbetsdagar före BG:s kallelse torsdag 2026-03-19 "
         "[explain.yaml:39]",
-        "its kallelse goes out Wed 2026-03-04: 7 days before, on the last working day "
+        "kallelsen går ut onsdag 2026-03-04: 7 dagar före, på sista arbetsdagen "
         "[explain.yaml:31 (default)]",
-        "chaired by Ordförande AG (term 2026-01-01 – 2026-12-31) [explain.yaml:35]",
-        "Ordförande AG is away Tue 2026-03-10: Kommunfullmäktige [explain.yaml:17]",
-        "carries “Lägesrapport”, due between Thu 2026-01-01 and Fri 2026-03-13 [explain.yaml:41]",
-        "AG meets on Tue, Wed; usually Tue [explain.yaml:36]",
-        "AG meets 1 time a year [explain.yaml:34]",
-        "the break “Före” ends Sun 2026-03-01, 10 days before [explain.yaml:8]",
+        "ordförande Ordförande AG (mandatperiod 2026-01-01 – 2026-12-31) [explain.yaml:35]",
+        "Ordförande AG är borta tisdag 2026-03-10: Kommunfullmäktige [explain.yaml:17]",
+        "tar upp ”Lägesrapport”, mellan torsdag 2026-01-01 och fredag 2026-03-13 "
+        "[explain.yaml:41]",
+        "AG möts på tisdag, onsdag; oftast tisdag [explain.yaml:36]",
+        "AG möts 1 gång om året [explain.yaml:34]",
+        "uppehållet ”Före” slutar söndag 2026-03-01, 10 dagar före [explain.yaml:8]",
     ]
 
 
@@ -79,9 +80,10 @@ def test_binding_rules_of_the_fixed_meeting(published):
     found = explained(published, "BG-2026-01")
     kinds = {rule.kind: str(rule) for rule in found.rules}
     assert kinds["fixed"] == (
-        "BG meets on Thu 2026-03-26 at 09:00: a fixed date (Beslut om budget) [explain.yaml:30]"
+        "BG möts torsdag 2026-03-26 kl. 09.00: ett fast datum (Beslut om budget) "
+        "[explain.yaml:30]"
     )
-    assert kinds["chain"].startswith("prepared by AG-2026-01 (Wed 2026-03-11, 15 days before)")
+    assert kinds["chain"].startswith("bereds av AG-2026-01 (onsdag 2026-03-11, 15 dagar före)")
     assert found.alternatives == ()
 
 
@@ -104,13 +106,15 @@ def test_alternative_days_with_their_cost(published):
     away = by_day[date(2026, 3, 10)]
     assert away.verdict == "impossible"
     assert [str(r) for r in away.forbidden] == [
-        "Ordförande AG (chair) cannot come at 09:00: Kommunfullmäktige [explain.yaml:17]"
+        "Ordförande AG (ordförande) kan inte komma kl. 09.00: Kommunfullmäktige [explain.yaml:17]"
     ]
     assert [str(r) for r in by_day[date(2026, 2, 25)].forbidden] == [
-        "Wed 2026-02-25 is in the break “Före”: no meetings in it [explain.yaml:8]"
+        "onsdag 2026-02-25 ligger i uppehållet ”Före”: inga möten då [explain.yaml:8]"
     ]
+    assert by_day[date(2026, 3, 17)].why == "vanlig veckodag, veckan efter"  # Tuesday
+    assert by_day[date(2026, 3, 18)].why == "en vecka senare"
     late = by_day[date(2026, 3, 17)]
-    assert late.verdict == "impossible" and "the solver proved it" in late.note
+    assert late.verdict == "impossible" and "lösaren bevisade det" in late.note
     assert [r.where for r in late.forbidden] == ["explain.yaml:39", "explain.yaml:41"]
     assert "the AG meeting by 2026-03-16" in late.forbidden[0].text
 
@@ -129,17 +133,20 @@ def test_a_move_the_coordinator_asked_for(published, tmp_path):
         main, ["explain", "AG-2026-01", str(scenario), "--out", str(out), "--time-limit", "2"]
     )
     assert result.exit_code == 0, result.output
-    assert "AG-2026-01: AG (Arbetsgrupp), Tue 2026-03-03 09:00–11:00, week 10" in result.output
     assert (
-        "the coordinator moved it to Tue 2026-03-03 09:00 (cadence move); every later re-plan "
-        "keeps it there" in result.output
+        "AG-2026-01: AG (Arbetsgrupp), tisdag 2026-03-03 kl. 09.00–11.00, vecka 10"
+        in result.output
     )
     assert (
-        "the last re-plan moved it from Wed 2026-03-11 09:00 to Tue 2026-03-03 09:00: "
-        "“flyttat av samordnaren (cadence move)”" in result.output
+        "samordnaren flyttade det till tisdag 2026-03-03 kl. 09.00 (cadence move); varje senare "
+        "omplanering behåller det där" in result.output
     )
-    assert "SEQUENCE 1" in result.output
-    assert "Wed 2026-03-04 09:00  same week: objective +2 (rhythm +1)" in result.output
+    assert (
+        "senaste omplaneringen flyttade det från onsdag 2026-03-11 kl. 09.00 till tisdag "
+        "2026-03-03 kl. 09.00: ”flyttat av samordnaren (cadence move)”" in result.output
+    )
+    assert "har ändrats 1 gång sedan den först publicerades (SEQUENCE 1)" in result.output
+    assert "onsdag 2026-03-04 09:00  samma vecka: målvärde +2 (rhythm +1)" in result.output
 
 
 def test_same_input_same_bytes(published):
@@ -198,12 +205,15 @@ def test_sormland_meeting(tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "BGD-2026-04: BGD (Beredningsgrupp digitalisering), Wed 2026-08-12 09:00–11:00" in out
     assert (
-        "chain     prepares LSG-2026-05 (Fri 2026-09-11, 30 days later): BGD must meet 8–70 days "
-        "before it and by Tue 2026-09-01, 2 working days before LSG's kallelse on Fri "
+        "BGD-2026-04: BGD (Beredningsgrupp digitalisering), onsdag 2026-08-12 kl. 09.00–11.00"
+        in out
+    )
+    assert (
+        "chain     bereder LSG-2026-05 (fredag 2026-09-11, 30 dagar senare): BGD ska mötas 8–70 "
+        "dagar före det och senast tisdag 2026-09-01, 2 arbetsdagar före LSG:s kallelse fredag "
         "2026-09-04 [sormland-2026.yaml:308]"
     ) in out
-    assert "the break “Sommaruppehåll” ends Sun 2026-08-09, 3 days before" in out
-    assert "Mon 2026-08-10 09:00  same week: objective +22 (rhythm +1, avoid +4)\n" in out
-    assert "Wed 2026-08-05 is in the break “Sommaruppehåll”" in out
+    assert "uppehållet ”Sommaruppehåll” slutar söndag 2026-08-09, 3 dagar före" in out
+    assert "måndag 2026-08-10 09:00  samma vecka: målvärde +22 (rhythm +1, avoid +4)\n" in out
+    assert "onsdag 2026-08-05 ligger i uppehållet ”Sommaruppehåll”" in out

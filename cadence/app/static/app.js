@@ -11,14 +11,6 @@ const WEEKDAYS = ["söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag",
 const RULE_KINDS = { chain: "kedja", kallelse: "kallelse", weekdays: "veckodagar", count: "antal",
   spacing: "avstånd", fixed: "fast datum", firm: "fasta datum", chair: "ordförande",
   people: "personer", item: "punkt", calendar: "kalender", bent: "avsteg" };
-// How explain names an alternative day, as the page says it (the rule texts stay as the CLI
-// prints them).
-const WHY = { "same week": "samma vecka", "a week earlier": "en vecka tidigare",
-  "a week later": "en vecka senare", "two weeks earlier": "två veckor tidigare",
-  "two weeks later": "två veckor senare", "usual weekday, the week before": "vanlig veckodag, veckan före",
-  "usual weekday, the week after": "vanlig veckodag, veckan efter",
-  "the nearest day it could meet before": "närmaste möjliga dag före",
-  "the nearest day it could meet after": "närmaste möjliga dag efter" };
 const MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
   "september", "oktober", "november", "december"];
 
@@ -262,14 +254,14 @@ function alternativesTable(data) {
   const tbody = el("tbody");
   for (const alt of data.alternatives) {
     const cost = alt.cost !== null ? (alt.cost >= 0 ? `+${alt.cost}` : `${alt.cost}`)
-      : ({ impossible: "omöjlig", undecided: "oavgjord" }[alt.verdict] || alt.verdict);
+      : alt.verdict_text;
     const reasons = [...alt.forbidden.map((r) => r.text + (r.where ? ` [${r.where}]` : "")),
       ...Object.entries(alt.change).map(([goal, value]) =>
         `${GOALS[goal] || goal} ${value > 0 ? "+" : ""}${value}`),
       ...alt.moves, alt.note].filter(Boolean);
     tbody.append(el("tr", { class: alt.verdict },
       el("td", { text: `${shortDate(alt.date)}${alt.time ? " " + alt.time : ""}` }),
-      el("td", { text: WHY[alt.why] || alt.why }), el("td", { text: cost }),
+      el("td", { text: alt.why }), el("td", { text: cost }),
       el("td", { text: reasons.join("; ") })));
   }
   days.append(tbody);
