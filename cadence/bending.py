@@ -77,15 +77,16 @@ def smallest_bends(
     bend by the smallest amount with which every other published meeting can stay, and for a
     firm meeting asked to move, its record. ``scenario`` has the bends already decided.
 
-    A rule that no bend of its own lets everything else stay (a week later for a
-    beredningsgrupp breaks its own longest gap *and* its link to LSG) is, with ``settings``,
-    bent as far as it may go and the county re-planned with the fewest moves (firm meetings
-    may move: :mod:`cadence.options` asks their committee); the bend is then cut to what that
-    plan uses, and the option re-plans with it: one rule bent, a few meetings moved, instead
-    of every rule kept at the price of a cascade (only when it moves ``fewer_than`` other
-    meetings, when given: the all-rules option's count). The firm meetings that plan moves come with
-    it (the committee is asked, as for a firm bend): the option's re-plan, which moves a firm
-    meeting only as a last resort, would otherwise keep them and cascade anyway."""
+    No bound is bent past a third of the file's value (:func:`_modest`). Where no such bend
+    lets everything else stay, a gap the change itself breaks is bent together with a second
+    rule (:func:`_pairs`). Failing that, a rule is, with ``settings``, bent as far as it may go
+    and the county re-planned with the fewest moves (firm meetings may move:
+    :mod:`cadence.options` asks their committee); the bend is then cut to what that plan uses,
+    and the option re-plans with it: one rule bent, a few meetings moved, instead of every
+    rule kept at the price of a cascade (only when it moves ``fewer_than`` other meetings, when
+    given: the all-rules option's count). The firm meetings that plan moves come with it (the
+    committee is asked, as for a firm bend): the option's re-plan, which moves a firm meeting
+    only as a last resort, would otherwise keep them and cascade anyway."""
     _, decided, extra = replan.decided_meetings(scenario, state, cutoff)
     try:
         setup = replan.prepare(scenario, state, cutoff)
@@ -121,9 +122,8 @@ def smallest_bends(
                 continue
             tried.add(step)
             yield tuple((bend, _record(bend, by_pin)) for bend in step)
-    for step in _pairs(problem, stuck, by_pin, change, open_days, account):
-        if len(tried) >= ENOUGH_PINNED:
-            break
+    pairs = _pairs(problem, stuck, by_pin, change, open_days, account)
+    while len(tried) < ENOUGH_PINNED and (step := next(pairs, None)) is not None:
         if step not in tried:
             tried.add(step)
             yield tuple((bend, _record(bend, by_pin)) for bend in step)

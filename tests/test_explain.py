@@ -67,8 +67,7 @@ def test_binding_rules_of_the_preparing_meeting(published):
         "[explain.yaml:31 (default)]",
         "ordförande Ordförande AG (mandatperiod 2026-01-01 – 2026-12-31) [explain.yaml:35]",
         "Ordförande AG är borta tisdag 2026-03-10: Kommunfullmäktige [explain.yaml:17]",
-        "tar upp ”Lägesrapport”, mellan torsdag 2026-01-01 och fredag 2026-03-13 "
-        "[explain.yaml:41]",
+        "tar upp ”Lägesrapport”, mellan torsdag 2026-01-01 och fredag 2026-03-13 [explain.yaml:41]",
         "AG möts på tisdag, onsdag; oftast tisdag [explain.yaml:36]",
         "AG möts 1 gång om året [explain.yaml:34]",
         "uppehållet ”Före” slutar söndag 2026-03-01, 10 dagar före [explain.yaml:8]",
@@ -80,8 +79,7 @@ def test_binding_rules_of_the_fixed_meeting(published):
     found = explained(published, "BG-2026-01")
     kinds = {rule.kind: str(rule) for rule in found.rules}
     assert kinds["fixed"] == (
-        "BG möts torsdag 2026-03-26 kl. 09.00: ett fast datum (Beslut om budget) "
-        "[explain.yaml:30]"
+        "BG möts torsdag 2026-03-26 kl. 09.00: ett fast datum (Beslut om budget) [explain.yaml:30]"
     )
     assert kinds["chain"].startswith("bereds av AG-2026-01 (onsdag 2026-03-11, 15 dagar före)")
     assert found.alternatives == ()
@@ -134,8 +132,7 @@ def test_a_move_the_coordinator_asked_for(published, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert (
-        "AG-2026-01: AG (Arbetsgrupp), tisdag 2026-03-03 kl. 09.00–11.00, vecka 10"
-        in result.output
+        "AG-2026-01: AG (Arbetsgrupp), tisdag 2026-03-03 kl. 09.00–11.00, vecka 10" in result.output
     )
     assert (
         "samordnaren flyttade det till tisdag 2026-03-03 kl. 09.00 (cadence move); varje senare "

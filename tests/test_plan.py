@@ -37,7 +37,7 @@ def test_a_fixed_date_is_the_note_of_each_fixed_meeting(tmp_path: Path):
     assert feed.count("fast datum (rad ") == 5
     assert "hade gett sämre" not in feed
     explained = CliRunner().invoke(main, ["explain", "NAT-2026-01", str(FIXED), "--out", str(out)])
-    assert "a fixed date [notes-fixed.yaml:17]" in explained.output
+    assert "ett fast datum [notes-fixed.yaml:17]" in explained.output
 
 
 def test_without_the_file_the_note_still_says_fixed():
