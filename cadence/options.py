@@ -9,8 +9,10 @@ answer is ``applied``: the one option can be applied at once. Otherwise the answ
 the smallest amount that lets every other published meeting stay (a lead window, the write-up
 days, a group's gap between meetings, a decided date, or a firm meeting the committee is asked
 to move), found by re-solving as :mod:`cadence.clash` finds loosenings (see
-:mod:`cadence.bending`), or, where no single bend lets everything else stay, one rule bent with
-the fewest moves besides (a firm meeting among them asked of its committee in the same option).
+:mod:`cadence.bending`); where no single bend lets everything else stay, two rules bent
+together (the change's own group's gap and one more; the lead windows into one group may bend as
+a bundle), or one rule bent with the fewest moves besides (a firm meeting among them asked of its
+committee in the same option). No bound is bent past a third of the file's value.
 A person's absence and a closed day are never bent. When there is no option at all the answer
 is ``refused``, with the rules that clash, their lines and the smallest change.
 
